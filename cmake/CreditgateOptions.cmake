@@ -1,0 +1,17 @@
+# Warnings and sanitizers are set per target, never as global flags.
+function(creditgate_target_options target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor)
+  if(CREDITGATE_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+  if(CREDITGATE_SANITIZE STREQUAL "asan")
+    target_compile_options(${target} PUBLIC -fsanitize=address,undefined -fno-omit-frame-pointer
+                                            -fno-sanitize-recover=undefined)
+    target_link_options(${target} PUBLIC -fsanitize=address,undefined)
+  elseif(CREDITGATE_SANITIZE STREQUAL "tsan")
+    target_compile_options(${target} PUBLIC -fsanitize=thread -fno-omit-frame-pointer)
+    target_link_options(${target} PUBLIC -fsanitize=thread)
+  elseif(NOT CREDITGATE_SANITIZE STREQUAL "")
+    message(FATAL_ERROR "CREDITGATE_SANITIZE must be '', 'asan' or 'tsan'")
+  endif()
+endfunction()

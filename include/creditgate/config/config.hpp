@@ -1,0 +1,87 @@
+#pragma once
+// The validated, immutable configuration. Loaded once, then shared as shared_ptr<const Config>.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "creditgate/pricing/cost.hpp"
+
+namespace creditgate {
+
+struct ListenAddress {
+    std::string host;     // literal IPv4/IPv6 address or "localhost"
+    std::uint16_t port;   // 0 = any free port (tests)
+};
+
+struct Limits {
+    std::size_t max_body_bytes = 4 * 1024 * 1024;
+    int upstream_connect_ms = 5'000;
+    int upstream_first_byte_ms = 120'000;
+    int upstream_idle_ms = 60'000;
+    int client_idle_ms = 60'000;            // keep-alive idle and request read timeout
+    std::size_t max_upstream_body_bytes = 64 * 1024 * 1024;  // non-streamed reply we buffer
+    int shutdown_grace_ms = 30'000;         // SIGTERM: how long in-flight requests may finish
+};
+
+struct ProviderConfig {
+    std::string name;
+    std::string scheme;     // "http" or "https"
+    std::string host;
+    std::uint16_t port = 0; // defaulted from the scheme when the URL has none
+    std::string base_path;  // path of base_url without a trailing '/', e.g. "/v1"
+    std::string api_key;    // value of the env variable named by api_key_env; never logged
+    std::string ca_file;    // optional extra CA bundle (PEM) to trust, for private upstreams
+};
+
+struct ModelConfig {
+    std::string name;            // what clients send as "model"
+    std::string provider;        // key into Config::providers
+    std::string upstream_model;  // what the provider is sent; defaults to name
+    ModelPrice price;
+    std::int64_t max_output_tokens = 0;
+};
+
+struct Config {
+    ListenAddress listen{"127.0.0.1", 8080};
+    ListenAddress admin_listen{"127.0.0.1", 8081};
+    std::string admin_token;  // value of admin.token_env; never logged
+    std::string sqlite_path = "var/creditgate.db";
+    int threads = 0;          // resolved: 0 in the file becomes the number of cores
+    Limits limits;
+    Markup markup;
+    std::map<std::string, ProviderConfig> providers;
+    std::map<std::string, ModelConfig> models;
+    std::string price_version;  // short hex digest of markup + models, recorded on each entry
+};
+
+// Thrown for any invalid configuration. json_path names the offending field
+// (e.g. models["gpt-4o"].input); message says what was expected.
+class ConfigError : public std::runtime_error {
+public:
+    ConfigError(std::string json_path, const std::string& message)
+        : std::runtime_error(json_path.empty() ? message : json_path + ": " + message),
+          json_path_(std::move(json_path)) {}
+    const std::string& json_path() const { return json_path_; }
+
+private:
+    std::string json_path_;
+};
+
+using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
+
+// Reads the process environment.
+std::optional<std::string> process_env(const std::string& name);
+
+// Parses JSON text (comments allowed). Relative sqlite paths stay as written (relative to the
+// working directory). Throws ConfigError.
+Config parse_config(std::string_view json_text, const EnvLookup& env = process_env);
+
+// Reads and parses a file. Throws ConfigError (a missing file is an error with an empty path).
+Config load_config(const std::string& file_path, const EnvLookup& env = process_env);
+
+}  // namespace creditgate

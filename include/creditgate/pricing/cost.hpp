@@ -1,0 +1,56 @@
+#pragma once
+// The price of a model and the cost of one request, in nano-credits.
+#include <cstdint>
+
+namespace creditgate {
+
+// Prices are nano-credits per 1,000,000 tokens ("0.15" credits/Mtok -> 150'000'000).
+struct ModelPrice {
+    std::int64_t input_nanos_per_mtok = 0;
+    std::int64_t cached_input_nanos_per_mtok = 0;
+    std::int64_t output_nanos_per_mtok = 0;
+};
+
+// Operator mark-up: percent scaled by 10^9 ("10" -> 10'000'000'000, "12.5" -> 12'500'000'000)
+// and a fixed fee per request in nano-credits.
+struct Markup {
+    std::int64_t percent_nanos = 0;
+    std::int64_t fixed_nanos = 0;
+};
+
+// Token counts in the OpenAI shape: cached_tokens are a part of prompt_tokens.
+struct TokenCounts {
+    std::int64_t prompt_tokens = 0;
+    std::int64_t cached_tokens = 0;
+    std::int64_t completion_tokens = 0;
+};
+
+struct Cost {
+    std::int64_t provider_nanos = 0;  // what the provider's list price says
+    std::int64_t markup_nanos = 0;    // the operator's margin, shown apart
+    std::int64_t total_nanos = 0;     // provider + markup: what the account is debited
+};
+
+enum class CostResult {
+    ok,
+    negative_tokens,        // a count below zero
+    cached_exceeds_prompt,  // cached_tokens > prompt_tokens: the usage is inconsistent
+    overflow,               // the total does not fit in int64
+};
+
+struct CostOutcome {
+    CostResult result = CostResult::ok;
+    Cost cost;
+};
+
+// cost = ceil(uncached * input / 1e6) + ceil(cached * cached_input / 1e6)
+//      + ceil(completion * output / 1e6); markup = ceil(cost * percent / 100) + fixed.
+// Every product is taken in 128-bit integers and every class is rounded up on its own.
+CostOutcome compute_cost(const ModelPrice& price, const Markup& markup, const TokenCounts& tokens);
+
+// The upper bound to hold for a request: every prompt token priced at the dearer of the
+// input and cached-input prices, plus max_output_tokens at the output price, plus mark-up.
+CostOutcome compute_quote(const ModelPrice& price, const Markup& markup,
+                          std::int64_t prompt_tokens_bound, std::int64_t max_output_tokens);
+
+}  // namespace creditgate

@@ -1,0 +1,60 @@
+#pragma once
+// Usage extraction from OpenAI chat completion replies and stream chunks.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "creditgate/pricing/cost.hpp"
+
+namespace creditgate {
+
+// Usage as the provider reported it. A field the provider did not send stays empty:
+// a missing count is never billed as zero.
+struct ReportedUsage {
+    std::optional<std::int64_t> prompt_tokens;
+    std::optional<std::int64_t> completion_tokens;
+    std::optional<std::int64_t> cached_tokens;     // usage.prompt_tokens_details.cached_tokens
+    std::optional<std::int64_t> reasoning_tokens;  // usage.completion_tokens_details.reasoning_tokens (inside completion)
+    std::string raw;                               // the "usage" object exactly as received (compact JSON)
+
+    // Complete enough to bill: prompt and completion present (cached absent means 0 cached).
+    bool billable() const { return prompt_tokens && completion_tokens; }
+    TokenCounts to_counts() const;  // requires billable()
+};
+
+// From a parsed object that may carry "usage" (a chat.completion body or a chunk).
+// Returns nullopt if there is no "usage" object (absent or null). Non-integer or negative
+// counts are treated as absent.
+std::optional<ReportedUsage> usage_from_json(const nlohmann::json& object);
+
+// Keeps the larger value of every field (a stream may repeat cumulative totals).
+void merge_usage(ReportedUsage& into, const ReportedUsage& from);
+
+// What the proxy does with one SSE event of a chat completion stream.
+struct ChunkView {
+    bool is_done = false;            // data is exactly "[DONE]"
+    bool is_usage_only = false;      // has a non-null "usage" object and "choices" is empty
+    std::optional<ReportedUsage> usage;  // non-null usage in this chunk
+    std::int64_t output_bytes = 0;   // UTF-8 bytes of delta content, refusal, reasoning and
+                                     // tool-call names/arguments in this chunk (for estimates)
+    bool ends_with_null_usage = false;  // the JSON ends with `,"usage":null}` (added by include_usage)
+};
+
+// Inspects the data of one event. Cheap on ordinary content chunks: a chunk is only fully
+// parsed when it contains a "usage" object that is not null. Malformed JSON gives a view with
+// nothing set (the proxy forwards it unchanged).
+ChunkView inspect_chat_chunk(std::string_view data);
+
+// Removes the trailing `,"usage":null` that stream_options.include_usage adds to every chunk, so
+// a client that did not ask for usage sees the provider's bytes. Returns the new event bytes.
+// `raw` must be an event for which inspect_chat_chunk said ends_with_null_usage.
+std::string strip_null_usage(std::string_view raw_event);
+
+// Output bytes of a non-streamed chat.completion body (all choices' content, refusal,
+// reasoning and tool-call arguments), for the estimate when usage is missing.
+std::int64_t chat_completion_output_bytes(const nlohmann::json& body);
+
+}  // namespace creditgate
