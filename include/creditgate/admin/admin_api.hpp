@@ -1,0 +1,34 @@
+#pragma once
+// The admin listener: accounts, keys, top-ups and the ledger. Bearer token from admin.token_env.
+#include <memory>
+
+#include "creditgate/auth/key_registry.hpp"
+#include "creditgate/config/config.hpp"
+#include "creditgate/http/session.hpp"
+#include "creditgate/ledger/ledger.hpp"
+
+namespace creditgate {
+
+class AdminApi final : public RequestHandler {
+public:
+    AdminApi(std::shared_ptr<const Config> config, Ledger& ledger, KeyRegistry& keys)
+        : config_(std::move(config)), ledger_(ledger), keys_(keys) {}
+
+    void handle(const std::shared_ptr<HttpSession>& session, Request&& request) override;
+
+private:
+    struct Call;  // one request in progress
+    void create_account(const std::shared_ptr<Call>& call);
+    void get_account(const std::shared_ptr<Call>& call, std::int64_t account_id);
+    void create_key(const std::shared_ptr<Call>& call, std::int64_t account_id);
+    void list_keys(const std::shared_ptr<Call>& call, std::int64_t account_id);
+    void revoke_key(const std::shared_ptr<Call>& call, std::int64_t key_id);
+    void top_up(const std::shared_ptr<Call>& call, std::int64_t account_id);
+    void list_ledger(const std::shared_ptr<Call>& call, std::int64_t account_id);
+
+    std::shared_ptr<const Config> config_;
+    Ledger& ledger_;
+    KeyRegistry& keys_;
+};
+
+}  // namespace creditgate

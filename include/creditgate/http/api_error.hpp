@@ -1,0 +1,45 @@
+#pragma once
+// The error table of DESIGN.md, in one place: every error any route returns is built here.
+#include <boost/beast/http/status.hpp>
+
+#include <string>
+
+#include "creditgate/ledger/results.hpp"
+
+namespace creditgate {
+
+enum class ErrorCode {
+    invalid_request,
+    invalid_api_key,
+    insufficient_credits,
+    key_expired,
+    model_not_allowed,
+    key_budget_exceeded,
+    model_not_found,
+    not_found,
+    method_not_allowed,
+    idempotency_conflict,
+    request_too_large,
+    rate_limited,
+    upstream_error,
+    unavailable,
+    upstream_timeout,
+};
+
+struct ApiError {
+    boost::beast::http::status status;
+    ErrorCode code;
+    std::string message;
+    std::string param;  // the offending field, empty when none
+
+    // {"error":{"message","type","param","code"}}, the OpenAI shape.
+    std::string body() const;
+};
+
+ApiError api_error(ErrorCode code, std::string message, std::string param = {});
+const char* code_name(ErrorCode code);
+
+// Maps a ledger result that is not ok to the error a client sees.
+ApiError api_error_from(LedgerResult result);
+
+}  // namespace creditgate

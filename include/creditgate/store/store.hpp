@@ -1,0 +1,57 @@
+#pragma once
+// Persistence behind the ledger. SQLite is the embedded default; a PostgreSQL store for several
+// instances implements the same interface. Only the writer thread calls a Store.
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "creditgate/store/records.hpp"
+
+namespace creditgate {
+
+class StoreError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+class Store {
+public:
+    virtual ~Store() = default;
+
+    // Transactions. A batch is one transaction; each operation inside it runs in a savepoint so
+    // one failing operation does not undo the others.
+    virtual void begin() = 0;
+    virtual void commit() = 0;
+    virtual void rollback() = 0;
+    virtual void savepoint() = 0;
+    virtual void release_savepoint() = 0;
+    virtual void rollback_to_savepoint() = 0;
+
+    virtual std::int64_t insert_account(const std::string& name, std::int64_t created_at_ms) = 0;
+    virtual std::vector<AccountRecord> load_accounts() = 0;
+
+    virtual std::int64_t insert_key(const KeyRecord& key) = 0;
+    virtual bool revoke_key(std::int64_t key_id, std::int64_t revoked_at_ms) = 0;
+    virtual std::vector<KeyRecord> load_active_keys() = 0;
+    virtual std::vector<KeyRecord> list_keys(std::int64_t account_id) = 0;
+
+    virtual std::int64_t insert_hold(const HoldRecord& hold) = 0;
+    virtual void close_hold(std::int64_t hold_id, HoldState state, std::int64_t closed_at_ms) = 0;
+    virtual std::vector<HoldRecord> load_open_holds() = 0;
+
+    virtual std::int64_t insert_entry(const EntryRecord& entry) = 0;
+    virtual std::optional<EntryRecord> find_entry(std::int64_t entry_id) = 0;
+    // Newest first; entries with id < before_id when before_id > 0.
+    virtual std::vector<EntryRecord> list_entries(std::int64_t account_id, int limit,
+                                                  std::int64_t before_id) = 0;
+
+    virtual std::optional<IdempotencyRecord> find_idempotency(const std::string& scope,
+                                                              const std::string& key) = 0;
+    virtual void insert_idempotency(const IdempotencyRecord& record) = 0;
+};
+
+const char* to_string(HoldState state);
+
+}  // namespace creditgate

@@ -1,0 +1,61 @@
+#pragma once
+// The one thread that owns the write connection. Operations are queued and committed in groups
+// (group commit): one transaction per batch, one savepoint per operation, so the request path
+// never waits on a transaction of its own and SQLite never sees two writers.
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "creditgate/store/store.hpp"
+
+namespace creditgate {
+
+struct WriterJob {
+    // Runs on the writer thread inside the batch transaction. Throws StoreError to undo its own
+    // SQL (rolled back to its savepoint). It must change in-memory state only after its SQL
+    // succeeded.
+    std::function<void(Store&)> apply;
+    // Runs on the writer thread after the batch: committed = false if apply threw or the commit
+    // failed. Must not block; post the result to the caller's executor.
+    std::function<void(bool committed)> finish;
+};
+
+class Writer {
+public:
+    static constexpr std::size_t kMaxBatch = 1024;
+
+    // on_batch_lost runs on the writer thread when a commit fails after jobs changed memory:
+    // the owner rebuilds its in-memory state from the store.
+    Writer(std::unique_ptr<Store> store, std::function<void(Store&)> on_batch_lost);
+    ~Writer();
+    Writer(const Writer&) = delete;
+    Writer& operator=(const Writer&) = delete;
+
+    // Runs `fn` on the calling thread with exclusive access to the store, before start().
+    void with_store_before_start(const std::function<void(Store&)>& fn);
+    void start();
+    // Thread-safe. Jobs submitted after stop() began finish with committed = false.
+    void submit(WriterJob job);
+    // Commits everything queued, then joins the thread.
+    void stop();
+
+    bool on_writer_thread() const { return std::this_thread::get_id() == thread_.get_id(); }
+
+private:
+    void run();
+    void run_batch(std::deque<WriterJob>& batch);
+
+    std::unique_ptr<Store> store_;
+    std::function<void(Store&)> on_batch_lost_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<WriterJob> queue_;
+    bool stopping_ = false;
+    bool accepting_ = false;  // false before start() and once the thread has drained and left
+    std::thread thread_;
+};
+
+}  // namespace creditgate

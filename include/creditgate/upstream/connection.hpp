@@ -1,0 +1,69 @@
+#pragma once
+// One keep-alive connection to a provider, plain TCP or TLS (SNI, peer and host-name verified).
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <variant>
+
+#include "creditgate/config/config.hpp"
+
+namespace creditgate {
+
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
+
+using UpstreamRequest = http::request<http::string_body>;
+using UpstreamParser = http::response_parser<http::buffer_body>;
+using Handler = std::function<void(beast::error_code)>;
+
+// TLS settings shared by all connections to one provider: system CAs (plus the provider's
+// ca_file), peer verification on.
+std::shared_ptr<ssl::context> make_client_tls_context(const ProviderConfig& provider);
+
+class UpstreamConnection {
+public:
+    UpstreamConnection(net::any_io_executor executor, const ProviderConfig& provider,
+                       ssl::context* tls);
+
+    // Resolves, connects (TCP_NODELAY) and, for https, handshakes; all within `timeout`.
+    void connect(std::chrono::milliseconds timeout, Handler done);
+    void write(const UpstreamRequest& request, std::chrono::milliseconds timeout, Handler done);
+    // Reads the status line and headers.
+    void read_header(UpstreamParser& parser, std::chrono::milliseconds timeout, Handler done);
+    // Reads the next piece of the body into the parser's buffer_body.
+    void read_some(UpstreamParser& parser, std::chrono::milliseconds timeout,
+                   std::function<void(beast::error_code, std::size_t)> done);
+    void close();
+
+    // True if the idle connection still looks usable (the peer has not closed or sent bytes).
+    bool idle_and_healthy();
+    bool is_open() const;
+
+private:
+    template <typename F>
+    decltype(auto) visit(F&& f) {
+        return std::visit(std::forward<F>(f), stream_);
+    }
+    beast::tcp_stream& tcp();
+    const beast::tcp_stream& tcp() const;
+    void on_connected(Handler done);
+
+    const ProviderConfig& provider_;
+    net::ip::tcp::resolver resolver_;
+    std::variant<beast::tcp_stream, beast::ssl_stream<beast::tcp_stream>> stream_;
+    beast::flat_buffer buffer_;
+};
+
+}  // namespace creditgate

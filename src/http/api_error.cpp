@@ -1,0 +1,78 @@
+#include "creditgate/http/api_error.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace creditgate {
+
+namespace {
+
+using boost::beast::http::status;
+
+struct ErrorRow {
+    status http_status;
+    const char* code;
+    const char* type;
+};
+
+ErrorRow row(ErrorCode code) {
+    switch (code) {
+        case ErrorCode::invalid_request: return {status::bad_request, "invalid_request", "invalid_request_error"};
+        case ErrorCode::invalid_api_key: return {status::unauthorized, "invalid_api_key", "authentication_error"};
+        case ErrorCode::insufficient_credits: return {status::payment_required, "insufficient_credits", "billing_error"};
+        case ErrorCode::key_expired: return {status::forbidden, "key_expired", "permission_error"};
+        case ErrorCode::model_not_allowed: return {status::forbidden, "model_not_allowed", "permission_error"};
+        case ErrorCode::key_budget_exceeded: return {status::forbidden, "key_budget_exceeded", "permission_error"};
+        case ErrorCode::model_not_found: return {status::not_found, "model_not_found", "invalid_request_error"};
+        case ErrorCode::not_found: return {status::not_found, "not_found", "invalid_request_error"};
+        case ErrorCode::method_not_allowed: return {status::method_not_allowed, "method_not_allowed", "invalid_request_error"};
+        case ErrorCode::idempotency_conflict: return {status::conflict, "idempotency_conflict", "invalid_request_error"};
+        case ErrorCode::request_too_large: return {status::payload_too_large, "request_too_large", "invalid_request_error"};
+        case ErrorCode::rate_limited: return {status::too_many_requests, "rate_limited", "rate_limit_error"};
+        case ErrorCode::upstream_error: return {status::bad_gateway, "upstream_error", "api_error"};
+        case ErrorCode::unavailable: return {status::service_unavailable, "unavailable", "api_error"};
+        case ErrorCode::upstream_timeout: return {status::gateway_timeout, "upstream_timeout", "api_error"};
+    }
+    return {status::internal_server_error, "internal_error", "api_error"};
+}
+
+}  // namespace
+
+const char* code_name(ErrorCode code) { return row(code).code; }
+
+ApiError api_error(ErrorCode code, std::string message, std::string param) {
+    return ApiError{row(code).http_status, code, std::move(message), std::move(param)};
+}
+
+std::string ApiError::body() const {
+    nlohmann::json error = {{"message", message},
+                            {"type", row(code).type},
+                            {"param", param.empty() ? nlohmann::json() : nlohmann::json(param)},
+                            {"code", row(code).code}};
+    return nlohmann::json{{"error", std::move(error)}}.dump();
+}
+
+ApiError api_error_from(LedgerResult result) {
+    switch (result) {
+        case LedgerResult::insufficient_credits:
+            return api_error(ErrorCode::insufficient_credits,
+                             "Not enough credits for this request. Top up the account or lower "
+                             "max_tokens.");
+        case LedgerResult::account_not_found:
+            return api_error(ErrorCode::not_found, "No such account.");
+        case LedgerResult::hold_not_found:
+            return api_error(ErrorCode::not_found, "No such hold.");
+        case LedgerResult::invalid_amount:
+            return api_error(ErrorCode::invalid_request, "The amount must be positive.", "amount");
+        case LedgerResult::overflow:
+            return api_error(ErrorCode::invalid_request, "The amount is too large.", "amount");
+        case LedgerResult::idempotency_conflict:
+            return api_error(ErrorCode::idempotency_conflict,
+                             "This Idempotency-Key was already used with a different request body.");
+        case LedgerResult::ok:
+        case LedgerResult::unavailable:
+            break;
+    }
+    return api_error(ErrorCode::unavailable, "The ledger is unavailable; nothing was charged. Retry later.");
+}
+
+}  // namespace creditgate

@@ -1,0 +1,175 @@
+#include "creditgate/http/session.hpp"
+
+#include <sys/socket.h>
+
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+namespace creditgate {
+
+void SessionRegistry::close_idle_and_drain() {
+    draining_ = true;
+    // Copy: closing a session may remove it from the set.
+    std::vector<HttpSession*> current(sessions_.begin(), sessions_.end());
+    for (auto* session : current) session->close_if_idle();
+}
+
+HttpSession::HttpSession(tcp::socket socket, RequestHandler& handler, const SessionLimits& limits,
+                         SessionRegistry& registry)
+    : stream_(std::move(socket)), handler_(handler), limits_(limits), registry_(registry) {
+    registry_.add(this);
+}
+
+HttpSession::~HttpSession() { registry_.remove(this); }
+
+void HttpSession::start() { do_read(); }
+
+std::string HttpSession::remote_address() const {
+    beast::error_code ec;
+    auto endpoint = stream_.socket().remote_endpoint(ec);
+    return ec ? std::string() : endpoint.address().to_string();
+}
+
+void HttpSession::do_read() {
+    if (registry_.draining()) return abort();
+    parser_.emplace();
+    parser_->body_limit(limits_.max_body_bytes);
+    parser_->header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
+    idle_ = buffer_.size() == 0;
+    stream_.expires_after(limits_.idle);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                         self->on_read(ec, n);
+                     });
+}
+
+void HttpSession::on_read(beast::error_code ec, std::size_t) {
+    idle_ = false;
+    if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
+        ec == beast::error::timeout || ec == net::error::eof ||
+        ec == net::error::connection_reset) {
+        return abort();
+    }
+    keep_alive_ = false;  // after a framing error we cannot find the next request
+    if (ec == http::error::body_limit) {
+        return reply_error(api_error(ErrorCode::request_too_large,
+                                     "The request body is larger than " +
+                                         std::to_string(limits_.max_body_bytes) + " bytes."),
+                           "");
+    }
+    if (ec == http::error::header_limit) {
+        return reply_error(api_error(ErrorCode::request_too_large, "The request headers are too large."), "");
+    }
+    if (ec) {
+        return reply_error(api_error(ErrorCode::invalid_request, "Malformed HTTP request."), "");
+    }
+    auto request = parser_->release();
+    keep_alive_ = request.keep_alive() && !registry_.draining();
+    stream_.expires_never();
+    handler_.handle(shared_from_this(), std::move(request));
+}
+
+void HttpSession::reply(Response&& response) {
+    response.keep_alive(keep_alive_);
+    response.prepare_payload();
+    response_ = std::make_shared<Response>(std::move(response));
+    stream_.expires_after(limits_.idle);
+    http::async_write(stream_, *response_,
+                      [self = shared_from_this(), keep_alive = keep_alive_](
+                          beast::error_code ec, std::size_t) { self->on_reply_written(ec, keep_alive); });
+}
+
+void HttpSession::reply_error(const ApiError& error, const std::string& request_id) {
+    Response response{error.status, 11};
+    response.set(http::field::content_type, "application/json");
+    if (!request_id.empty()) response.set("x-request-id", request_id);
+    response.body() = error.body();
+    reply(std::move(response));
+}
+
+void HttpSession::on_reply_written(beast::error_code ec, bool keep_alive) {
+    response_.reset();
+    if (ec) return abort();
+    finish_request(keep_alive);
+}
+
+void HttpSession::finish_request(bool keep_alive) {
+    stop_watching();
+    if (!keep_alive || registry_.draining()) {
+        beast::error_code ignored;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        return abort();
+    }
+    do_read();
+}
+
+void HttpSession::begin_stream(http::response<http::empty_body>&& header, Done done) {
+    header.keep_alive(keep_alive_);
+    header.chunked(true);
+    stream_header_ = std::make_unique<http::response<http::empty_body>>(std::move(header));
+    stream_serializer_ = std::make_unique<http::response_serializer<http::empty_body>>(*stream_header_);
+    stream_.expires_after(limits_.idle);
+    http::async_write_header(stream_, *stream_serializer_,
+                             [self = shared_from_this(), done = std::move(done)](
+                                 beast::error_code ec, std::size_t) { done(ec); });
+}
+
+void HttpSession::write_chunk(std::string data, Done done) {
+    chunk_ = std::move(data);
+    stream_.expires_after(limits_.idle);
+    net::async_write(stream_, http::make_chunk(net::buffer(chunk_)),
+                     [self = shared_from_this(), done = std::move(done)](beast::error_code ec,
+                                                                        std::size_t) { done(ec); });
+}
+
+void HttpSession::end_stream(Done done) {
+    stream_.expires_after(limits_.idle);
+    net::async_write(stream_, http::make_chunk_last(),
+                     [self = shared_from_this(), done = std::move(done)](beast::error_code ec,
+                                                                        std::size_t) {
+                         self->stream_serializer_.reset();
+                         self->stream_header_.reset();
+                         done(ec);
+                         if (ec) return self->abort();
+                         self->finish_request(self->keep_alive_);
+                     });
+}
+
+void HttpSession::abort() {
+    stop_watching();
+    beast::error_code ignored;
+    stream_.socket().close(ignored);
+}
+
+void HttpSession::close_if_idle() {
+    if (idle_) abort();
+}
+
+void HttpSession::watch_disconnect(std::function<void()> on_gone) {
+    arm_watch(++watch_generation_, std::move(on_gone));
+}
+
+// Waits for readability without reading: EOF means the client hung up; data means a pipelined
+// request, which stays in the socket for the next read.
+void HttpSession::arm_watch(std::uint64_t generation, std::function<void()> on_gone) {
+    stream_.socket().async_wait(
+        tcp::socket::wait_read,
+        [self = shared_from_this(), generation, on_gone = std::move(on_gone)](beast::error_code ec) mutable {
+            if (generation != self->watch_generation_) return;
+            if (ec) {
+                if (ec != net::error::operation_aborted) on_gone();
+                return;
+            }
+            char byte = 0;
+            auto n = ::recv(self->stream_.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+            if (n == 0) return on_gone();
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+                return self->arm_watch(generation, std::move(on_gone));
+            }
+            if (n < 0) return on_gone();
+        });
+}
+
+}  // namespace creditgate

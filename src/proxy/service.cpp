@@ -1,0 +1,92 @@
+#include "creditgate/proxy/service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <csignal>
+#include <iostream>
+
+#include "creditgate/admin/admin_api.hpp"
+#include "creditgate/http/server.hpp"
+#include "creditgate/proxy/public_api.hpp"
+#include "creditgate/store/sqlite_store.hpp"
+
+namespace creditgate {
+
+namespace {
+
+std::string host_port(const std::string& host, std::uint16_t port) {
+    return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+// Polls until no request is in flight or the grace period ends.
+void wait_for_drain(net::io_context& context, std::atomic<int>& in_flight,
+                    std::chrono::steady_clock::time_point deadline) {
+    net::steady_timer timer(context);
+    while (in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+        timer.expires_after(std::chrono::milliseconds(20));
+        timer.wait();
+    }
+}
+
+}  // namespace
+
+int serve(std::shared_ptr<const Config> config) {
+    std::signal(SIGPIPE, SIG_IGN);
+    Ledger ledger(std::make_unique<SqliteStore>(config->sqlite_path, Durability::process));
+    auto abandoned = ledger.start();
+    KeyRegistry keys(ledger);
+    keys.load();
+
+    std::map<std::string, std::shared_ptr<ssl::context>> tls_by_provider;
+    for (const auto& [name, provider] : config->providers) {
+        if (provider.scheme == "https") tls_by_provider[name] = make_client_tls_context(provider);
+    }
+
+    std::atomic<int> in_flight{0};
+    Server server(config->threads);
+    std::vector<std::unique_ptr<PublicApi>> public_apis;
+    std::vector<RequestHandler*> handlers;
+    for (int i = 0; i < server.threads(); ++i) {
+        public_apis.push_back(std::make_unique<PublicApi>(server.context(i).get_executor(), config, ledger,
+                                                          keys, in_flight, tls_by_provider));
+        handlers.push_back(public_apis.back().get());
+    }
+    AdminApi admin(config, ledger, keys);
+    SessionLimits limits{config->limits.max_body_bytes, 64 * 1024,
+                         std::chrono::milliseconds(config->limits.client_idle_ms)};
+    SessionLimits admin_limits{1024 * 1024, 64 * 1024, std::chrono::milliseconds(config->limits.client_idle_ms)};
+    auto public_port = server.listen_all(config->listen, handlers, limits);
+    auto admin_port = server.listen_one(config->admin_listen, 0, admin, admin_limits);
+
+    // Signals are handled on the main thread, away from the I/O threads.
+    net::io_context control;
+    net::signal_set signals(control, SIGTERM, SIGINT);
+    int received = 0;
+    signals.async_wait([&](const beast::error_code&, int signal) { received = signal; });
+    server.start();
+
+    spdlog::info(R"({{"event":"started","version":"{}","public":"{}","admin":"{}","threads":{},"database":"{}","abandoned_holds":{},"price_version":"{}"}})",
+                 CREDITGATE_VERSION, host_port(config->listen.host, public_port),
+                 host_port(config->admin_listen.host, admin_port), server.threads(), config->sqlite_path,
+                 abandoned, config->price_version);
+    std::cout << "creditgate listening public=" << host_port(config->listen.host, public_port)
+              << " admin=" << host_port(config->admin_listen.host, admin_port) << std::endl;
+
+    control.run();
+    spdlog::info(R"({{"event":"draining","signal":{},"in_flight":{}}})", received, in_flight.load());
+    server.begin_drain();
+    control.restart();
+    wait_for_drain(control, in_flight,
+                   std::chrono::steady_clock::now() + std::chrono::milliseconds(config->limits.shutdown_grace_ms));
+    auto left = in_flight.load();
+    server.stop();
+    public_apis.clear();  // exchanges still alive end their holds here, before the ledger stops
+    ledger.stop();
+    spdlog::info(R"({{"event":"stopped","unfinished_requests":{}}})", left);
+    spdlog::shutdown();
+    return 0;
+}
+
+}  // namespace creditgate

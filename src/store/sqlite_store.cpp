@@ -1,0 +1,447 @@
+#include "creditgate/store/sqlite_store.hpp"
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <unordered_map>
+
+namespace creditgate {
+
+namespace {
+
+// Forward migrations, applied in order; index i brings the schema to version i + 1.
+// Balances are not stored: an account's balance is the balance_after of its newest entry,
+// and reserved is the sum of its open holds, so both are derivable and checkable.
+constexpr const char* kMigrations[] = {
+    R"sql(
+CREATE TABLE accounts (
+  id            INTEGER PRIMARY KEY,
+  name          TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL
+);
+CREATE TABLE api_keys (
+  id            INTEGER PRIMARY KEY,
+  account_id    INTEGER NOT NULL REFERENCES accounts(id),
+  name          TEXT NOT NULL,
+  hash          TEXT NOT NULL UNIQUE,
+  prefix        TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  revoked_at_ms INTEGER
+);
+CREATE INDEX api_keys_account ON api_keys(account_id);
+CREATE TABLE holds (
+  id            INTEGER PRIMARY KEY,
+  account_id    INTEGER NOT NULL REFERENCES accounts(id),
+  key_id        INTEGER NOT NULL,
+  request_id    TEXT NOT NULL,
+  model         TEXT NOT NULL,
+  endpoint      TEXT NOT NULL,
+  amount_nanos  INTEGER NOT NULL CHECK (amount_nanos >= 0),
+  state         TEXT NOT NULL CHECK (state IN ('open','settled','voided','abandoned')),
+  created_at_ms INTEGER NOT NULL,
+  closed_at_ms  INTEGER
+);
+CREATE INDEX holds_open ON holds(state) WHERE state = 'open';
+CREATE TABLE entries (
+  id                  INTEGER PRIMARY KEY,
+  account_id          INTEGER NOT NULL REFERENCES accounts(id),
+  type                TEXT NOT NULL,
+  hold_id             INTEGER UNIQUE REFERENCES holds(id),
+  key_id              INTEGER,
+  request_id          TEXT NOT NULL DEFAULT '',
+  model               TEXT NOT NULL DEFAULT '',
+  endpoint            TEXT NOT NULL DEFAULT '',
+  prompt_tokens       INTEGER NOT NULL DEFAULT 0,
+  cached_tokens       INTEGER NOT NULL DEFAULT 0,
+  completion_tokens   INTEGER NOT NULL DEFAULT 0,
+  provider_cost_nanos INTEGER NOT NULL DEFAULT 0,
+  markup_nanos        INTEGER NOT NULL DEFAULT 0,
+  amount_nanos        INTEGER NOT NULL,
+  balance_after_nanos INTEGER NOT NULL,
+  flags               TEXT NOT NULL DEFAULT '',
+  reference           TEXT NOT NULL DEFAULT '',
+  raw_usage           TEXT NOT NULL DEFAULT '',
+  price_version       TEXT NOT NULL DEFAULT '',
+  created_at_ms       INTEGER NOT NULL
+);
+CREATE INDEX entries_account ON entries(account_id, id);
+CREATE TABLE idempotency (
+  scope         TEXT NOT NULL,
+  key           TEXT NOT NULL,
+  request_hash  TEXT NOT NULL,
+  entry_id      INTEGER NOT NULL REFERENCES entries(id),
+  created_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (scope, key)
+);
+)sql",
+};
+static_assert(std::size(kMigrations) == SqliteStore::kSchemaVersion);
+
+std::string error_text(sqlite3* db, const char* what) {
+    return std::string(what) + ": " + sqlite3_errmsg(db);
+}
+
+}  // namespace
+
+// A prepared statement, reset after every use. Bind indexes start at 1 as in SQLite.
+class SqliteStore::Statement {
+public:
+    Statement(sqlite3* db, const char* sql) : db_(db) {
+        if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK) {
+            throw StoreError(error_text(db, "prepare"));
+        }
+    }
+    ~Statement() { sqlite3_finalize(stmt_); }
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    Statement& bind(int index, std::int64_t value) {
+        check(sqlite3_bind_int64(stmt_, index, value), "bind");
+        return *this;
+    }
+    Statement& bind(int index, const std::string& value) {
+        check(sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
+                                SQLITE_TRANSIENT),
+              "bind");
+        return *this;
+    }
+    Statement& bind(int index, const std::optional<std::int64_t>& value) {
+        if (value) return bind(index, *value);
+        check(sqlite3_bind_null(stmt_, index), "bind");
+        return *this;
+    }
+
+    // Steps once; true while a row is available. Resets itself when done or on error.
+    bool step() {
+        int rc = sqlite3_step(stmt_);
+        if (rc == SQLITE_ROW) return true;
+        sqlite3_reset(stmt_);
+        sqlite3_clear_bindings(stmt_);
+        if (rc != SQLITE_DONE) throw StoreError(error_text(db_, "step"));
+        return false;
+    }
+    void run() {
+        while (step()) {
+        }
+    }
+    std::int64_t int64(int column) const { return sqlite3_column_int64(stmt_, column); }
+    std::optional<std::int64_t> optional_int64(int column) const {
+        if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) return std::nullopt;
+        return int64(column);
+    }
+    std::string text(int column) const {
+        auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+        return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
+                 : std::string();
+    }
+    void finish() {
+        sqlite3_reset(stmt_);
+        sqlite3_clear_bindings(stmt_);
+    }
+
+private:
+    void check(int rc, const char* what) {
+        if (rc != SQLITE_OK) throw StoreError(error_text(db_, what));
+    }
+    sqlite3* db_;
+    sqlite3_stmt* stmt_ = nullptr;
+};
+
+struct SqliteStore::Cache {
+    std::unordered_map<const char*, std::unique_ptr<Statement>> statements;
+};
+
+SqliteStore::SqliteStore(const std::string& path, Durability durability)
+    : cache_(std::make_unique<Cache>()) {
+    std::error_code ec;
+    auto parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    if (sqlite3_open_v2(path.c_str(), &db_,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        nullptr) != SQLITE_OK) {
+        std::string message = error_text(db_, ("open " + path).c_str());
+        sqlite3_close(db_);
+        db_ = nullptr;
+        throw StoreError(message);
+    }
+    // Another process (a backup, the sqlite3 shell) may hold a lock for a moment: wait for it
+    // rather than fail. Our own writes come from one thread only.
+    sqlite3_busy_timeout(db_, 5'000);
+    exec("PRAGMA journal_mode=WAL");
+    exec(durability == Durability::power ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+    exec("PRAGMA foreign_keys=ON");
+    migrate();
+}
+
+SqliteStore::~SqliteStore() {
+    cache_.reset();  // statements must be finalized before the connection closes
+    if (db_) sqlite3_close(db_);
+}
+
+void SqliteStore::exec(const char* sql) {
+    char* message = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+        std::string text = message ? message : "unknown error";
+        sqlite3_free(message);
+        throw StoreError(std::string("exec: ") + text);
+    }
+}
+
+SqliteStore::Statement& SqliteStore::prepare(const char* sql) {
+    auto& slot = cache_->statements[sql];
+    if (!slot) slot = std::make_unique<Statement>(db_, sql);
+    return *slot;
+}
+
+void SqliteStore::migrate() {
+    exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+    auto& read = prepare("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+    read.step();
+    auto version = static_cast<int>(read.int64(0));
+    read.finish();
+    if (version > kSchemaVersion) {
+        throw StoreError("database schema version " + std::to_string(version) +
+                         " is newer than this binary supports (" +
+                         std::to_string(kSchemaVersion) + "): upgrade creditgate");
+    }
+    for (int next = version; next < kSchemaVersion; ++next) {
+        exec("BEGIN IMMEDIATE");
+        try {
+            exec(kMigrations[next]);
+            prepare("INSERT INTO schema_version (version) VALUES (?)").bind(1, next + 1).run();
+            exec("COMMIT");
+        } catch (...) {
+            exec("ROLLBACK");
+            throw;
+        }
+    }
+}
+
+void SqliteStore::begin() { exec("BEGIN IMMEDIATE"); }
+void SqliteStore::commit() { exec("COMMIT"); }
+void SqliteStore::rollback() { exec("ROLLBACK"); }
+void SqliteStore::savepoint() { exec("SAVEPOINT op"); }
+void SqliteStore::release_savepoint() { exec("RELEASE op"); }
+void SqliteStore::rollback_to_savepoint() { exec("ROLLBACK TO op; RELEASE op"); }
+
+std::int64_t SqliteStore::insert_account(const std::string& name, std::int64_t created_at_ms) {
+    prepare("INSERT INTO accounts (name, created_at_ms) VALUES (?, ?)")
+        .bind(1, name)
+        .bind(2, created_at_ms)
+        .run();
+    return sqlite3_last_insert_rowid(db_);
+}
+
+std::vector<AccountRecord> SqliteStore::load_accounts() {
+    auto& q = prepare(
+        "SELECT a.id, a.name, a.created_at_ms, COALESCE((SELECT e.balance_after_nanos FROM entries e "
+        "WHERE e.account_id = a.id ORDER BY e.id DESC LIMIT 1), 0) FROM accounts a ORDER BY a.id");
+    std::vector<AccountRecord> out;
+    while (q.step()) out.push_back({q.int64(0), q.text(1), q.int64(2), q.int64(3)});
+    return out;
+}
+
+std::int64_t SqliteStore::insert_key(const KeyRecord& key) {
+    prepare(
+        "INSERT INTO api_keys (account_id, name, hash, prefix, created_at_ms) VALUES (?, ?, ?, ?, ?)")
+        .bind(1, key.account_id)
+        .bind(2, key.name)
+        .bind(3, key.hash)
+        .bind(4, key.prefix)
+        .bind(5, key.created_at_ms)
+        .run();
+    return sqlite3_last_insert_rowid(db_);
+}
+
+bool SqliteStore::revoke_key(std::int64_t key_id, std::int64_t revoked_at_ms) {
+    prepare("UPDATE api_keys SET revoked_at_ms = ? WHERE id = ? AND revoked_at_ms IS NULL")
+        .bind(1, revoked_at_ms)
+        .bind(2, key_id)
+        .run();
+    return sqlite3_changes(db_) == 1;
+}
+
+namespace {
+constexpr const char* kKeyColumns =
+    "SELECT id, account_id, name, hash, prefix, created_at_ms, revoked_at_ms FROM api_keys ";
+}
+
+namespace {
+template <typename Row>
+std::vector<KeyRecord> read_keys(Row& q) {
+    std::vector<KeyRecord> out;
+    while (q.step()) {
+        out.push_back({q.int64(0), q.int64(1), q.text(2), q.text(3), q.text(4), q.int64(5),
+                       q.optional_int64(6)});
+    }
+    return out;
+}
+}  // namespace
+
+std::vector<KeyRecord> SqliteStore::load_active_keys() {
+    static const std::string sql = std::string(kKeyColumns) + "WHERE revoked_at_ms IS NULL";
+    return read_keys(prepare(sql.c_str()));
+}
+
+std::vector<KeyRecord> SqliteStore::list_keys(std::int64_t account_id) {
+    static const std::string sql = std::string(kKeyColumns) + "WHERE account_id = ? ORDER BY id";
+    return read_keys(prepare(sql.c_str()).bind(1, account_id));
+}
+
+std::int64_t SqliteStore::insert_hold(const HoldRecord& hold) {
+    prepare(
+        "INSERT INTO holds (account_id, key_id, request_id, model, endpoint, amount_nanos, state, "
+        "created_at_ms) VALUES (?, ?, ?, ?, ?, ?, 'open', ?)")
+        .bind(1, hold.account_id)
+        .bind(2, hold.key_id)
+        .bind(3, hold.request_id)
+        .bind(4, hold.model)
+        .bind(5, hold.endpoint)
+        .bind(6, hold.amount_nanos)
+        .bind(7, hold.created_at_ms)
+        .run();
+    return sqlite3_last_insert_rowid(db_);
+}
+
+void SqliteStore::close_hold(std::int64_t hold_id, HoldState state, std::int64_t closed_at_ms) {
+    // The state guard makes closing twice impossible at the storage level too.
+    prepare("UPDATE holds SET state = ?, closed_at_ms = ? WHERE id = ? AND state = 'open'")
+        .bind(1, std::string(to_string(state)))
+        .bind(2, closed_at_ms)
+        .bind(3, hold_id)
+        .run();
+    if (sqlite3_changes(db_) != 1) {
+        throw StoreError("hold " + std::to_string(hold_id) + " is not open");
+    }
+}
+
+std::vector<HoldRecord> SqliteStore::load_open_holds() {
+    auto& q = prepare(
+        "SELECT id, account_id, key_id, request_id, model, endpoint, amount_nanos, created_at_ms "
+        "FROM holds WHERE state = 'open' ORDER BY id");
+    std::vector<HoldRecord> out;
+    while (q.step()) {
+        out.push_back({q.int64(0), q.int64(1), q.int64(2), q.text(3), q.text(4), q.text(5),
+                       q.int64(6), q.int64(7)});
+    }
+    return out;
+}
+
+std::int64_t SqliteStore::insert_entry(const EntryRecord& e) {
+    prepare(
+        "INSERT INTO entries (account_id, type, hold_id, key_id, request_id, model, endpoint, "
+        "prompt_tokens, cached_tokens, completion_tokens, provider_cost_nanos, markup_nanos, "
+        "amount_nanos, balance_after_nanos, flags, reference, raw_usage, price_version, "
+        "created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .bind(1, e.account_id)
+        .bind(2, e.type)
+        .bind(3, e.hold_id)
+        .bind(4, e.key_id)
+        .bind(5, e.request_id)
+        .bind(6, e.model)
+        .bind(7, e.endpoint)
+        .bind(8, e.prompt_tokens)
+        .bind(9, e.cached_tokens)
+        .bind(10, e.completion_tokens)
+        .bind(11, e.provider_cost_nanos)
+        .bind(12, e.markup_nanos)
+        .bind(13, e.amount_nanos)
+        .bind(14, e.balance_after_nanos)
+        .bind(15, e.flags)
+        .bind(16, e.reference)
+        .bind(17, e.raw_usage)
+        .bind(18, e.price_version)
+        .bind(19, e.created_at_ms)
+        .run();
+    return sqlite3_last_insert_rowid(db_);
+}
+
+namespace {
+constexpr const char* kEntryColumns =
+    "SELECT id, account_id, type, hold_id, key_id, request_id, model, endpoint, prompt_tokens, "
+    "cached_tokens, completion_tokens, provider_cost_nanos, markup_nanos, amount_nanos, "
+    "balance_after_nanos, flags, reference, raw_usage, price_version, created_at_ms FROM entries ";
+
+template <typename Row>
+EntryRecord read_entry(const Row& q) {
+    EntryRecord e;
+    e.id = q.int64(0);
+    e.account_id = q.int64(1);
+    e.type = q.text(2);
+    e.hold_id = q.optional_int64(3);
+    e.key_id = q.optional_int64(4);
+    e.request_id = q.text(5);
+    e.model = q.text(6);
+    e.endpoint = q.text(7);
+    e.prompt_tokens = q.int64(8);
+    e.cached_tokens = q.int64(9);
+    e.completion_tokens = q.int64(10);
+    e.provider_cost_nanos = q.int64(11);
+    e.markup_nanos = q.int64(12);
+    e.amount_nanos = q.int64(13);
+    e.balance_after_nanos = q.int64(14);
+    e.flags = q.text(15);
+    e.reference = q.text(16);
+    e.raw_usage = q.text(17);
+    e.price_version = q.text(18);
+    e.created_at_ms = q.int64(19);
+    return e;
+}
+}  // namespace
+
+std::optional<EntryRecord> SqliteStore::find_entry(std::int64_t entry_id) {
+    static const std::string sql = std::string(kEntryColumns) + "WHERE id = ?";
+    auto& q = prepare(sql.c_str()).bind(1, entry_id);
+    std::optional<EntryRecord> out;
+    while (q.step()) out = read_entry(q);
+    return out;
+}
+
+std::vector<EntryRecord> SqliteStore::list_entries(std::int64_t account_id, int limit,
+                                                   std::int64_t before_id) {
+    static const std::string sql =
+        std::string(kEntryColumns) + "WHERE account_id = ? AND id < ? ORDER BY id DESC LIMIT ?";
+    auto& q = prepare(sql.c_str())
+                  .bind(1, account_id)
+                  .bind(2, before_id > 0 ? before_id : INT64_MAX)
+                  .bind(3, static_cast<std::int64_t>(limit));
+    std::vector<EntryRecord> out;
+    while (q.step()) out.push_back(read_entry(q));
+    return out;
+}
+
+std::optional<IdempotencyRecord> SqliteStore::find_idempotency(const std::string& scope,
+                                                               const std::string& key) {
+    auto& q = prepare(
+                  "SELECT scope, key, request_hash, entry_id, created_at_ms FROM idempotency "
+                  "WHERE scope = ? AND key = ?")
+                  .bind(1, scope)
+                  .bind(2, key);
+    std::optional<IdempotencyRecord> out;
+    while (q.step()) out = IdempotencyRecord{q.text(0), q.text(1), q.text(2), q.int64(3), q.int64(4)};
+    return out;
+}
+
+void SqliteStore::insert_idempotency(const IdempotencyRecord& r) {
+    prepare(
+        "INSERT INTO idempotency (scope, key, request_hash, entry_id, created_at_ms) VALUES (?, ?, "
+        "?, ?, ?)")
+        .bind(1, r.scope)
+        .bind(2, r.key)
+        .bind(3, r.request_hash)
+        .bind(4, r.entry_id)
+        .bind(5, r.created_at_ms)
+        .run();
+}
+
+const char* to_string(HoldState state) {
+    switch (state) {
+        case HoldState::open: return "open";
+        case HoldState::settled: return "settled";
+        case HoldState::voided: return "voided";
+        case HoldState::abandoned: return "abandoned";
+    }
+    return "open";
+}
+
+}  // namespace creditgate

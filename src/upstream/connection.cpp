@@ -1,0 +1,114 @@
+#include "creditgate/upstream/connection.hpp"
+
+#include <openssl/ssl.h>
+#include <sys/socket.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+namespace creditgate {
+
+std::shared_ptr<ssl::context> make_client_tls_context(const ProviderConfig& provider) {
+    auto tls = std::make_shared<ssl::context>(ssl::context::tls_client);
+    tls->set_default_verify_paths();
+    if (!provider.ca_file.empty()) tls->load_verify_file(provider.ca_file);
+    tls->set_verify_mode(ssl::verify_peer);
+    return tls;
+}
+
+namespace {
+using Plain = beast::tcp_stream;
+using Tls = beast::ssl_stream<beast::tcp_stream>;
+
+std::variant<Plain, Tls> make_stream(net::any_io_executor executor, ssl::context* tls) {
+    if (tls) return std::variant<Plain, Tls>(std::in_place_type<Tls>, executor, *tls);
+    return std::variant<Plain, Tls>(std::in_place_type<Plain>, executor);
+}
+}  // namespace
+
+UpstreamConnection::UpstreamConnection(net::any_io_executor executor, const ProviderConfig& provider,
+                                       ssl::context* tls)
+    : provider_(provider), resolver_(executor), stream_(make_stream(executor, tls)) {}
+
+beast::tcp_stream& UpstreamConnection::tcp() {
+    return visit([](auto& s) -> beast::tcp_stream& { return beast::get_lowest_layer(s); });
+}
+const beast::tcp_stream& UpstreamConnection::tcp() const {
+    return std::visit([](const auto& s) -> const beast::tcp_stream& { return beast::get_lowest_layer(s); },
+                      stream_);
+}
+
+void UpstreamConnection::connect(std::chrono::milliseconds timeout, Handler done) {
+    // The whole connect phase shares one deadline: resolve, TCP connect and TLS handshake.
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    resolver_.async_resolve(
+        provider_.host, std::to_string(provider_.port),
+        [this, deadline, done = std::move(done)](beast::error_code ec,
+                                                 net::ip::tcp::resolver::results_type results) mutable {
+            if (ec) return done(ec);
+            tcp().expires_at(deadline);
+            tcp().async_connect(results, [this, done = std::move(done)](
+                                             beast::error_code connect_ec,
+                                             const net::ip::tcp::endpoint&) mutable {
+                if (connect_ec) return done(connect_ec);
+                tcp().socket().set_option(net::ip::tcp::no_delay(true));
+                on_connected(std::move(done));
+            });
+        });
+}
+
+void UpstreamConnection::on_connected(Handler done) {
+    auto* tls = std::get_if<Tls>(&stream_);
+    if (!tls) return done({});
+    if (!SSL_set_tlsext_host_name(tls->native_handle(), provider_.host.c_str())) {
+        return done(beast::error_code(static_cast<int>(::ERR_get_error()), net::error::get_ssl_category()));
+    }
+    tls->set_verify_callback(ssl::host_name_verification(provider_.host));
+    tls->async_handshake(ssl::stream_base::client, std::move(done));
+}
+
+void UpstreamConnection::write(const UpstreamRequest& request, std::chrono::milliseconds timeout,
+                               Handler done) {
+    tcp().expires_after(timeout);
+    visit([&](auto& s) {
+        http::async_write(s, request, [done = std::move(done)](beast::error_code ec, std::size_t) {
+            done(ec);
+        });
+    });
+}
+
+void UpstreamConnection::read_header(UpstreamParser& parser, std::chrono::milliseconds timeout,
+                                     Handler done) {
+    tcp().expires_after(timeout);
+    visit([&](auto& s) {
+        http::async_read_header(s, buffer_, parser,
+                                [done = std::move(done)](beast::error_code ec, std::size_t) {
+                                    done(ec);
+                                });
+    });
+}
+
+void UpstreamConnection::read_some(UpstreamParser& parser, std::chrono::milliseconds timeout,
+                                   std::function<void(beast::error_code, std::size_t)> done) {
+    tcp().expires_after(timeout);
+    visit([&](auto& s) { http::async_read_some(s, buffer_, parser, std::move(done)); });
+}
+
+void UpstreamConnection::close() {
+    beast::error_code ignored;
+    tcp().socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+    tcp().socket().close(ignored);
+}
+
+bool UpstreamConnection::is_open() const { return tcp().socket().is_open(); }
+
+bool UpstreamConnection::idle_and_healthy() {
+    if (!is_open() || buffer_.size() != 0) return false;
+    char byte = 0;
+    auto n = ::recv(tcp().socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+}  // namespace creditgate
