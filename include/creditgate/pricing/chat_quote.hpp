@@ -17,6 +17,10 @@ inline constexpr std::int64_t kTokensPerImagePart = 2'600;
 // string content or text parts, refusal, tool_calls (function names and arguments),
 // tool_call_id; plus the serialized bytes of "tools", "functions", "response_format" and
 // "prediction" if present; plus the allowances above.
+// Also counted, as the safe side: "tool_choice" and legacy "function_call" (serialized), tool
+// call ids and types, and any other message field (key + serialized value). A field of an
+// unexpected type counts its serialized bytes. Never throws on any JSON value; saturates at
+// INT64_MAX (compute_quote then reports overflow). See docs/pricing.md.
 std::int64_t chat_prompt_tokens_bound(const nlohmann::json& request);
 
 }  // namespace creditgate

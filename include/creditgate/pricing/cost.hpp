@@ -50,6 +50,11 @@ CostOutcome compute_cost(const ModelPrice& price, const Markup& markup, const To
 
 // The upper bound to hold for a request: every prompt token priced at the dearer of the
 // input and cached-input prices, plus max_output_tokens at the output price, plus mark-up.
+// Rounded up like compute_cost, plus 1 nano when the prompt has 2+ tokens and neither prompt
+// price is a whole number of nanos per token: compute_cost rounds the uncached and cached
+// classes up apart, which can add 1 nano over one rounding. So for non-negative prices and
+// mark-up, quote >= cost of any usage with prompt <= bound and completion <= max_output.
+// max_output_tokens is the caller's bound for all choices (per-choice maximum times "n").
 CostOutcome compute_quote(const ModelPrice& price, const Markup& markup,
                           std::int64_t prompt_tokens_bound, std::int64_t max_output_tokens);
 

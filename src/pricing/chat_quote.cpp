@@ -1,0 +1,140 @@
+#include "creditgate/pricing/chat_quote.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace creditgate {
+
+namespace {
+
+using json = nlohmann::json;
+
+constexpr std::int64_t kInt64Max = std::numeric_limits<std::int64_t>::max();
+
+// All counts are non-negative: saturate at INT64_MAX instead of wrapping. A saturated bound
+// makes compute_quote report overflow, so the request is refused rather than under-held.
+std::int64_t saturating_add(std::int64_t a, std::int64_t b) {
+    return (a > kInt64Max - b) ? kInt64Max : a + b;
+}
+
+std::int64_t to_count(std::size_t n) {
+    return n > static_cast<std::size_t>(kInt64Max) ? kInt64Max : static_cast<std::int64_t>(n);
+}
+
+// Bytes of the compact serialization. Invalid UTF-8 (only possible in a json built in memory,
+// the parser rejects it) becomes U+FFFD, 3 bytes for each bad byte: more, never less.
+std::int64_t serialized_bytes(const json& value) {
+    return to_count(value.dump(-1, ' ', false, json::error_handler_t::replace).size());
+}
+
+// A field expected to be a string: its UTF-8 bytes; any other type: its serialized bytes.
+std::int64_t text_bytes(const json& value) {
+    if (value.is_string()) return to_count(value.get_ref<const std::string&>().size());
+    return serialized_bytes(value);
+}
+
+std::int64_t content_part_bytes(const json& part) {
+    if (!part.is_object()) return serialized_bytes(part);
+    const auto type = part.find("type");
+    if (type == part.end() || !type->is_string()) return serialized_bytes(part);
+    const std::string_view kind = type->get_ref<const std::string&>();
+    if (kind == "text") {
+        const auto text = part.find("text");
+        if (text != part.end() && text->is_string()) return text_bytes(*text);
+        return serialized_bytes(part);
+    }
+    if (kind == "image_url") return kTokensPerImagePart;
+    // "input_audio", "file" and any type we do not know: the whole part, serialized. Audio and
+    // files arrive base64-encoded, which takes more bytes than the provider's tokens.
+    return serialized_bytes(part);
+}
+
+std::int64_t content_bytes(const json& content) {
+    if (content.is_null()) return 0;
+    if (content.is_string()) return text_bytes(content);
+    if (!content.is_array()) return serialized_bytes(content);
+    std::int64_t total = 0;
+    for (const json& part : content) total = saturating_add(total, content_part_bytes(part));
+    return total;
+}
+
+// Function names and arguments, plus the id and type strings: the template wraps each call,
+// and counting those strings covers that wrapping without a per-call allowance.
+std::int64_t tool_calls_bytes(const json& tool_calls) {
+    if (!tool_calls.is_array()) return serialized_bytes(tool_calls);
+    std::int64_t total = 0;
+    for (const json& call : tool_calls) {
+        if (!call.is_object()) {
+            total = saturating_add(total, serialized_bytes(call));
+            continue;
+        }
+        for (const auto& [key, value] : call.items()) {
+            if (key == "function" && value.is_object()) {
+                for (const auto& [fn_key, fn_value] : value.items()) {
+                    total = saturating_add(total, text_bytes(fn_value));
+                }
+            } else {
+                total = saturating_add(total, text_bytes(value));
+            }
+        }
+    }
+    return total;
+}
+
+std::int64_t message_bytes(const json& message) {
+    if (!message.is_object()) return serialized_bytes(message);
+    std::int64_t total = 0;
+    for (const auto& [key, value] : message.items()) {
+        std::int64_t bytes = 0;
+        if (key == "content") {
+            bytes = content_bytes(value);
+        } else if (key == "tool_calls") {
+            bytes = tool_calls_bytes(value);
+        } else if (key == "role" || key == "name" || key == "refusal" || key == "tool_call_id") {
+            bytes = text_bytes(value);
+        } else {
+            // Anything else (legacy "function_call", fields newer than this code): key and value
+            // serialized, so an unknown field is never counted as free.
+            bytes = saturating_add(to_count(key.size()), serialized_bytes(value));
+        }
+        total = saturating_add(total, bytes);
+    }
+    return total;
+}
+
+}  // namespace
+
+std::int64_t chat_prompt_tokens_bound(const json& request) {
+    std::int64_t total = kTokensPerRequestAllowance;
+    if (!request.is_object()) return saturating_add(total, serialized_bytes(request));
+
+    const auto messages = request.find("messages");
+    if (messages != request.end()) {
+        if (messages->is_array()) {
+            for (const json& message : *messages) {
+                total = saturating_add(total, kTokensPerMessageAllowance);
+                total = saturating_add(total, message_bytes(message));
+            }
+        } else {
+            total = saturating_add(total, serialized_bytes(*messages));
+        }
+    }
+
+    // Definitions the provider renders into the prompt. "tool_choice" and the legacy
+    // "function_call" can name a function, which the template also renders: counted too.
+    for (const char* field :
+         {"tools", "functions", "response_format", "prediction", "tool_choice", "function_call"}) {
+        const auto it = request.find(field);
+        if (it != request.end() && !it->is_null()) {
+            total = saturating_add(total, serialized_bytes(*it));
+        }
+    }
+    return total;
+}
+
+}  // namespace creditgate

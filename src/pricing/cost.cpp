@@ -1,0 +1,120 @@
+#include "creditgate/pricing/cost.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cstdint>
+#include <limits>
+
+namespace creditgate {
+
+namespace {
+
+__extension__ typedef __int128 i128;  // GCC/Clang built-in; -Wpedantic wants the marker
+
+constexpr i128 kTokensPerMtok = 1'000'000;
+// Percent is scaled by 10^9, and a percent is 1/100: the divisor of the mark-up product.
+constexpr i128 kPercentDivisor = static_cast<i128>(100) * 1'000'000'000;
+constexpr i128 kInt64Max = std::numeric_limits<std::int64_t>::max();
+constexpr i128 kInt64Min = std::numeric_limits<std::int64_t>::min();
+
+// Mathematical ceiling of a / b for b > 0, for either sign of a (C++ division truncates).
+i128 ceil_div(i128 a, i128 b) {
+    assert(b > 0);
+    const i128 q = a / b;
+    return (a % b > 0) ? q + 1 : q;
+}
+
+bool fits_int64(i128 v) {
+    return v >= kInt64Min && v <= kInt64Max;
+}
+
+// The config only admits non-negative prices and mark-ups; the arithmetic here is exact for
+// any sign, but the exit invariants below are stated for the configured (non-negative) case.
+[[maybe_unused]] bool non_negative(const ModelPrice& price, const Markup& markup) {
+    return price.input_nanos_per_mtok >= 0 && price.cached_input_nanos_per_mtok >= 0 &&
+           price.output_nanos_per_mtok >= 0 && markup.percent_nanos >= 0 && markup.fixed_nanos >= 0;
+}
+
+// Exit invariant of a money computation: nothing is negative, the mark-up never lowers it.
+[[maybe_unused]] bool charges_at_least_provider(const CostOutcome& out) {
+    return out.result != CostResult::ok ||
+           (out.cost.provider_nanos >= 0 && out.cost.total_nanos >= out.cost.provider_nanos);
+}
+
+// tokens * price / 10^6 rounded up. Both factors are int64, so |product| < 2^126: exact in i128.
+i128 class_cost(std::int64_t tokens, std::int64_t price_nanos_per_mtok) {
+    return ceil_div(static_cast<i128>(tokens) * price_nanos_per_mtok, kTokensPerMtok);
+}
+
+// Applies the mark-up to a provider cost that already fits in int64 and fills the outcome.
+// markup = ceil(provider * percent / (100 * 10^9)) + fixed; total = provider + markup.
+CostOutcome finish(i128 provider_nanos, const Markup& markup) {
+    CostOutcome out;
+    if (!fits_int64(provider_nanos)) {
+        out.result = CostResult::overflow;
+        return out;
+    }
+    // provider and percent are int64: the product is exact in i128; adding an int64 fee to a
+    // value below 2^126 / 10^11 cannot overflow i128 either.
+    const i128 markup_nanos =
+        ceil_div(provider_nanos * markup.percent_nanos, kPercentDivisor) + markup.fixed_nanos;
+    const i128 total_nanos = provider_nanos + markup_nanos;
+    if (!fits_int64(markup_nanos) || !fits_int64(total_nanos)) {
+        out.result = CostResult::overflow;
+        return out;
+    }
+    out.cost.provider_nanos = static_cast<std::int64_t>(provider_nanos);
+    out.cost.markup_nanos = static_cast<std::int64_t>(markup_nanos);
+    out.cost.total_nanos = static_cast<std::int64_t>(total_nanos);
+    assert(out.cost.total_nanos == out.cost.provider_nanos + out.cost.markup_nanos);
+    return out;
+}
+
+}  // namespace
+
+CostOutcome compute_cost(const ModelPrice& price, const Markup& markup, const TokenCounts& tokens) {
+    if (tokens.prompt_tokens < 0 || tokens.cached_tokens < 0 || tokens.completion_tokens < 0) {
+        return CostOutcome{CostResult::negative_tokens, {}};
+    }
+    if (tokens.cached_tokens > tokens.prompt_tokens) {
+        return CostOutcome{CostResult::cached_exceeds_prompt, {}};
+    }
+    // Cached tokens are part of prompt tokens: each prompt token is billed once, at one price.
+    const std::int64_t uncached_tokens = tokens.prompt_tokens - tokens.cached_tokens;
+    assert(uncached_tokens >= 0 && uncached_tokens + tokens.cached_tokens == tokens.prompt_tokens);
+
+    // Each term is below 2^126 / 10^6 in magnitude: the sum of three is exact in i128.
+    const i128 provider_nanos =
+        class_cost(uncached_tokens, price.input_nanos_per_mtok) +
+        class_cost(tokens.cached_tokens, price.cached_input_nanos_per_mtok) +
+        class_cost(tokens.completion_tokens, price.output_nanos_per_mtok);
+    const CostOutcome out = finish(provider_nanos, markup);
+    assert(!non_negative(price, markup) || charges_at_least_provider(out));
+    return out;
+}
+
+CostOutcome compute_quote(const ModelPrice& price, const Markup& markup,
+                          std::int64_t prompt_tokens_bound, std::int64_t max_output_tokens) {
+    if (prompt_tokens_bound < 0 || max_output_tokens < 0) {
+        return CostOutcome{CostResult::negative_tokens, {}};
+    }
+    const std::int64_t prompt_price =
+        std::max(price.input_nanos_per_mtok, price.cached_input_nanos_per_mtok);
+    i128 prompt_nanos = class_cost(prompt_tokens_bound, prompt_price);
+
+    // compute_cost rounds the uncached and the cached class up separately, and
+    // ceil(x) + ceil(y) can be ceil(x + y) + 1. That extra nano can only appear when both
+    // classes can be non-empty (2+ prompt tokens) and neither price is a whole number of
+    // nanos per token; hold it then, so that the quote is never below the cost it bounds.
+    const bool input_rounds = price.input_nanos_per_mtok % 1'000'000 != 0;
+    const bool cached_rounds = price.cached_input_nanos_per_mtok % 1'000'000 != 0;
+    if (prompt_tokens_bound >= 2 && input_rounds && cached_rounds) prompt_nanos += 1;
+
+    const i128 provider_nanos =
+        prompt_nanos + class_cost(max_output_tokens, price.output_nanos_per_mtok);
+    const CostOutcome out = finish(provider_nanos, markup);
+    assert(!non_negative(price, markup) || charges_at_least_provider(out));
+    return out;
+}
+
+}  // namespace creditgate
