@@ -1,0 +1,353 @@
+#include "creditgate/config/config.hpp"
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include "creditgate/pricing/decimal.hpp"
+#include "json_fields.hpp"
+#include "listen_address.hpp"
+#include "provider_config.hpp"
+
+namespace creditgate {
+namespace {
+
+using config_detail::json;
+using config_detail::ObjectReader;
+
+constexpr std::size_t kMaxConfigFileBytes = 16 * 1024 * 1024;
+constexpr int kMaxThreads = 256;
+constexpr std::size_t kMaxModelNameChars = 256;
+constexpr std::int64_t kMaxOutputTokens = 10'000'000;
+constexpr std::size_t kMinAdminTokenChars = 16;
+// 1000 % turns a 1-credit call into 11 credits: anything above is almost surely a typo.
+constexpr std::int64_t kMaxMarkupPercentNanos = 1000 * kNanosPerCredit;
+
+// Rejects duplicate keys while parsing: nlohmann keeps the last one silently, and two
+// entries for the same model with different prices must not be resolved by file order.
+class DuplicateKeyCheck {
+  public:
+    bool operator()(int /*depth*/, json::parse_event_t event, json& parsed) {
+        switch (event) {
+            case json::parse_event_t::object_start:
+                frames_.push_back(Frame{true, {}, {}});
+                break;
+            case json::parse_event_t::array_start:
+                frames_.push_back(Frame{false, {}, {}});
+                break;
+            case json::parse_event_t::object_end:
+            case json::parse_event_t::array_end:
+                if (!frames_.empty()) frames_.pop_back();
+                break;
+            case json::parse_event_t::key:
+                on_key(parsed.get<std::string>());
+                break;
+            case json::parse_event_t::value:
+                break;
+        }
+        return true;
+    }
+
+  private:
+    struct Frame {
+        bool is_object;
+        std::set<std::string> keys;
+        std::string current_key;
+    };
+
+    void on_key(const std::string& key) {
+        // Inside an array the schema is already wrong; that error is reported later.
+        if (frames_.empty() || !std::all_of(frames_.begin(), frames_.end(),
+                                            [](const Frame& f) { return f.is_object; })) {
+            return;
+        }
+        Frame& top = frames_.back();
+        top.current_key = key;
+        if (top.keys.insert(key).second) return;
+        std::string path;
+        for (std::size_t i = 0; i < frames_.size(); ++i) {
+            const bool map_entry = i == 1 && (frames_[0].current_key == "providers" ||
+                                              frames_[0].current_key == "models");
+            path = map_entry ? config_detail::entry_path(path, frames_[i].current_key)
+                             : config_detail::member_path(path, frames_[i].current_key);
+        }
+        throw ConfigError(path, "duplicate field (each name may appear only once)");
+    }
+
+    std::vector<Frame> frames_;
+};
+
+json parse_json(std::string_view text) {
+    try {
+        return json::parse(text.begin(), text.end(), DuplicateKeyCheck{}, /*allow_exceptions=*/true,
+                           /*ignore_comments=*/true);
+    } catch (const json::parse_error& e) {
+        std::string detail = e.what();
+        // Drop nlohmann's "[json.exception.parse_error.101] " prefix; keep line and column.
+        if (const auto close = detail.find("] ");
+            detail.starts_with("[json.exception.") && close != std::string::npos) {
+            detail.erase(0, close + 2);
+        }
+        throw ConfigError("", "invalid JSON at byte " + std::to_string(e.byte) + ": " + detail);
+    } catch (const json::exception& e) {
+        throw ConfigError("", std::string("invalid JSON: ") + e.what());
+    }
+}
+
+bool has_control_character(const std::string& text) {
+    return std::any_of(text.begin(), text.end(),
+                       [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+}
+
+ListenAddress parse_listen(const json& value, const std::string& path) {
+    return config_detail::parse_listen_address(config_detail::require_string(value, path), path);
+}
+
+void parse_admin(const json& value, const EnvLookup& env, Config& config) {
+    const ObjectReader reader(value, "admin", {"listen", "token_env"});
+    config.admin_listen = parse_listen(reader.required("listen"), reader.path_of("listen"));
+
+    const std::string token_path = reader.path_of("token_env");
+    const std::string variable =
+        config_detail::require_env_name(reader.required("token_env"), token_path);
+    const std::optional<std::string> token = env(variable);
+    if (!token || token->empty()) {
+        throw ConfigError(token_path, "the environment variable " + variable +
+                                          " is not set (it must hold the admin API token)");
+    }
+    if (token->size() < kMinAdminTokenChars) {
+        throw ConfigError(token_path, "the admin token in " + variable + " must be at least " +
+                                          std::to_string(kMinAdminTokenChars) + " characters long");
+    }
+    if (has_control_character(*token)) {
+        throw ConfigError(token_path, "the admin token in " + variable +
+                                          " contains control characters (a trailing newline?)");
+    }
+    config.admin_token = *token;
+}
+
+void check_listeners_distinct(const Config& config) {
+    const ListenAddress& a = config.listen;
+    const ListenAddress& b = config.admin_listen;
+    if (a.port == 0 || a.port != b.port) return;
+    if (a.host == b.host || config_detail::is_wildcard_host(a.host) ||
+        config_detail::is_wildcard_host(b.host)) {
+        throw ConfigError("admin.listen", "must not use the same address and port as listen");
+    }
+}
+
+void parse_database(const json& value, Config& config) {
+    const ObjectReader reader(value, "database", {"sqlite"});
+    if (const auto* sqlite = reader.optional("sqlite")) {
+        config.sqlite_path =
+            config_detail::require_non_empty_string(*sqlite, reader.path_of("sqlite"));
+    }
+}
+
+int resolve_threads(const json* value) {
+    const std::int64_t requested =
+        value == nullptr ? 0 : config_detail::require_integer(*value, "threads", 0, kMaxThreads);
+    if (requested > 0) return static_cast<int>(requested);
+    const unsigned cores = std::thread::hardware_concurrency();
+    return static_cast<int>(std::clamp<unsigned>(cores, 1, kMaxThreads));
+}
+
+void parse_limits(const json& value, Limits& limits) {
+    constexpr std::int64_t kMaxBytes = std::int64_t{1} << 30;  // 1 GiB
+    constexpr std::int64_t kMinute = 60'000;
+    constexpr std::int64_t kHour = 60 * kMinute;
+    const ObjectReader reader(
+        value, "limits",
+        {"max_body_bytes", "upstream_connect_ms", "upstream_first_byte_ms", "upstream_idle_ms",
+         "client_idle_ms", "max_upstream_body_bytes", "shutdown_grace_ms"});
+    const auto read = [&reader](std::string_view field, std::int64_t max_value, auto& target) {
+        if (const auto* item = reader.optional(field)) {
+            using Target = std::remove_reference_t<decltype(target)>;
+            target = static_cast<Target>(
+                config_detail::require_integer(*item, reader.path_of(field), 1, max_value));
+        }
+    };
+    read("max_body_bytes", kMaxBytes, limits.max_body_bytes);
+    read("upstream_connect_ms", 10 * kMinute, limits.upstream_connect_ms);
+    read("upstream_first_byte_ms", kHour, limits.upstream_first_byte_ms);
+    read("upstream_idle_ms", kHour, limits.upstream_idle_ms);
+    read("client_idle_ms", kHour, limits.client_idle_ms);
+    read("max_upstream_body_bytes", kMaxBytes, limits.max_upstream_body_bytes);
+    read("shutdown_grace_ms", kHour, limits.shutdown_grace_ms);
+}
+
+void parse_markup(const json& value, Markup& markup) {
+    const ObjectReader reader(value, "markup", {"percent", "fixed"});
+    if (const auto* percent = reader.optional("percent")) {
+        const std::string path = reader.path_of("percent");
+        markup.percent_nanos = config_detail::require_decimal_nanos(*percent, path, "10");
+        if (markup.percent_nanos > kMaxMarkupPercentNanos) {
+            throw ConfigError(path, "must be at most \"1000\" (percent)");
+        }
+    }
+    if (const auto* fixed = reader.optional("fixed")) {
+        markup.fixed_nanos =
+            config_detail::require_decimal_nanos(*fixed, reader.path_of("fixed"), "0.001");
+    }
+}
+
+void parse_providers(const json& value, const EnvLookup& env, Config& config) {
+    config_detail::require_object(value, "providers");
+    if (value.empty()) throw ConfigError("providers", "at least one provider is required");
+    for (const auto& item : value.items()) {
+        const std::string path = config_detail::entry_path("providers", item.key());
+        config.providers.emplace(
+            item.key(), config_detail::parse_provider(item.key(), item.value(), path, env));
+    }
+}
+
+ModelConfig parse_model(const std::string& name, const json& value, const std::string& path,
+                        const Config& config) {
+    if (name.empty() || name.size() > kMaxModelNameChars || has_control_character(name)) {
+        throw ConfigError(path, "a model name must be 1 to " + std::to_string(kMaxModelNameChars) +
+                                    " characters without control characters");
+    }
+    const ObjectReader reader(
+        value, path,
+        {"provider", "upstream_model", "input", "cached_input", "output", "max_output_tokens"});
+    ModelConfig model;
+    model.name = name;
+
+    const std::string provider_path = reader.path_of("provider");
+    model.provider =
+        config_detail::require_non_empty_string(reader.required("provider"), provider_path);
+    if (!config.providers.contains(model.provider)) {
+        throw ConfigError(provider_path, "unknown provider \"" + model.provider +
+                                             "\"; it must be one of the names under providers");
+    }
+
+    model.upstream_model = name;
+    if (const auto* upstream = reader.optional("upstream_model")) {
+        const std::string upstream_path = reader.path_of("upstream_model");
+        model.upstream_model = config_detail::require_non_empty_string(*upstream, upstream_path);
+        if (model.upstream_model.size() > kMaxModelNameChars ||
+            has_control_character(model.upstream_model)) {
+            throw ConfigError(upstream_path, "must be at most " +
+                                                 std::to_string(kMaxModelNameChars) +
+                                                 " characters without control characters");
+        }
+    }
+
+    ModelPrice& price = model.price;
+    price.input_nanos_per_mtok = config_detail::require_decimal_nanos(
+        reader.required("input"), reader.path_of("input"), "2.50");
+    price.cached_input_nanos_per_mtok = price.input_nanos_per_mtok;
+    if (const auto* cached = reader.optional("cached_input")) {
+        price.cached_input_nanos_per_mtok =
+            config_detail::require_decimal_nanos(*cached, reader.path_of("cached_input"), "1.25");
+    }
+    price.output_nanos_per_mtok = config_detail::require_decimal_nanos(
+        reader.required("output"), reader.path_of("output"), "10.00");
+
+    model.max_output_tokens =
+        config_detail::require_integer(reader.required("max_output_tokens"),
+                                       reader.path_of("max_output_tokens"), 1, kMaxOutputTokens);
+    return model;
+}
+
+void parse_models(const json& value, Config& config) {
+    config_detail::require_object(value, "models");
+    if (value.empty()) throw ConfigError("models", "at least one model is required");
+    for (const auto& item : value.items()) {
+        const std::string path = config_detail::entry_path("models", item.key());
+        config.models.emplace(item.key(), parse_model(item.key(), item.value(), path, config));
+    }
+}
+
+// Canonical form: integer nano-units under sorted keys, so "0.15" and "0.150" hash alike.
+// Only what changes a bill is included: markup and each model's prices.
+std::string compute_price_version(const Config& config) {
+    json canonical = json::object();
+    canonical["format"] = 1;
+    canonical["markup"] = {{"percent_nanos", config.markup.percent_nanos},
+                           {"fixed_nanos", config.markup.fixed_nanos}};
+    json models = json::object();
+    for (const auto& [name, model] : config.models) {
+        models[name] = {{"input_nanos_per_mtok", model.price.input_nanos_per_mtok},
+                        {"cached_input_nanos_per_mtok", model.price.cached_input_nanos_per_mtok},
+                        {"output_nanos_per_mtok", model.price.output_nanos_per_mtok}};
+    }
+    canonical["models"] = std::move(models);
+    const std::string text = canonical.dump(-1, ' ', false, json::error_handler_t::replace);
+
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int digest_len = 0;
+    if (EVP_Digest(text.data(), text.size(), digest, &digest_len, EVP_sha256(), nullptr) != 1) {
+        throw std::runtime_error("SHA-256 of the price table failed");  // OpenSSL broken: ours
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string version;
+    for (unsigned int i = 0; i < 6 && i < digest_len; ++i) {
+        version += kHex[digest[i] >> 4];
+        version += kHex[digest[i] & 0x0f];
+    }
+    return version;
+}
+
+}  // namespace
+
+std::optional<std::string> process_env(const std::string& name) {
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr) return std::nullopt;
+    return std::string(value);
+}
+
+Config parse_config(std::string_view json_text, const EnvLookup& env) {
+    const EnvLookup lookup = env ? env : EnvLookup(process_env);
+    const json root = parse_json(json_text);
+    const ObjectReader reader(
+        root, "",
+        {"listen", "admin", "database", "threads", "limits", "markup", "providers", "models"});
+    Config config;
+    config.listen = parse_listen(reader.required("listen"), "listen");
+    parse_admin(reader.required("admin"), lookup, config);
+    check_listeners_distinct(config);
+    if (const auto* database = reader.optional("database")) parse_database(*database, config);
+    config.threads = resolve_threads(reader.optional("threads"));
+    if (const auto* limits = reader.optional("limits")) parse_limits(*limits, config.limits);
+    if (const auto* markup = reader.optional("markup")) parse_markup(*markup, config.markup);
+    parse_providers(reader.required("providers"), lookup, config);
+    parse_models(reader.required("models"), config);
+    config.price_version = compute_price_version(config);
+    return config;
+}
+
+Config load_config(const std::string& file_path, const EnvLookup& env) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(file_path, ec)) {
+        throw ConfigError("", "cannot read config file \"" + file_path + "\": it is a directory");
+    }
+    std::ifstream in(file_path, std::ios::binary);
+    if (!in.is_open()) {
+        const int error = errno;
+        throw ConfigError("", "cannot read config file \"" + file_path +
+                                  "\": " + std::generic_category().message(error));
+    }
+    std::string text;
+    char buffer[64 * 1024];
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+        text.append(buffer, static_cast<std::size_t>(in.gcount()));
+        if (text.size() > kMaxConfigFileBytes) {
+            throw ConfigError("", "config file \"" + file_path + "\" is larger than 16 MiB");
+        }
+    }
+    if (in.bad())
+        throw ConfigError("", "cannot read config file \"" + file_path + "\": read error");
+    return parse_config(text, env);
+}
+
+}  // namespace creditgate
