@@ -38,19 +38,20 @@ void setup_logging() {
 
 int check_config(const creditgate::Config& config) {
     using creditgate::format_nanos;
-    std::cout << "config OK (price version " << config.price_version << ")\n"
-              << "listen " << config.listen.host << ":" << config.listen.port << ", admin "
-              << config.admin_listen.host << ":" << config.admin_listen.port << ", database "
-              << config.sqlite_path << ", threads " << config.threads << "\n"
-              << "markup " << format_nanos(config.markup.percent_nanos) << "% + "
-              << format_nanos(config.markup.fixed_nanos) << " credits per request\n"
-              << "models (credits per 1M tokens: input / cached input / output, max output tokens):\n";
+    std::cout
+        << "config OK (price version " << config.price_version << ")\n"
+        << "listen " << config.listen.host << ":" << config.listen.port << ", admin "
+        << config.admin_listen.host << ":" << config.admin_listen.port << ", database "
+        << config.sqlite_path << ", threads " << config.threads << "\n"
+        << "markup " << format_nanos(config.markup.percent_nanos) << "% + "
+        << format_nanos(config.markup.fixed_nanos) << " credits per request\n"
+        << "models (credits per 1M tokens: input / cached input / output, max output tokens):\n";
     for (const auto& [name, model] : config.models) {
         std::cout << "  " << name << " -> " << model.provider << "/" << model.upstream_model << "  "
                   << format_nanos(model.price.input_nanos_per_mtok) << " / "
                   << format_nanos(model.price.cached_input_nanos_per_mtok) << " / "
-                  << format_nanos(model.price.output_nanos_per_mtok) << ", " << model.max_output_tokens
-                  << "\n";
+                  << format_nanos(model.price.output_nanos_per_mtok) << ", "
+                  << model.max_output_tokens << "\n";
     }
     return 0;
 }

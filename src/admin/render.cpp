@@ -36,7 +36,8 @@ nlohmann::json key_json(const KeyRecord& k) {
             {"name", k.name},
             {"prefix", k.prefix},
             {"created_at", format_time_ms(k.created_at_ms)},
-            {"revoked_at", k.revoked_at_ms ? nlohmann::json(format_time_ms(*k.revoked_at_ms)) : nlohmann::json()}};
+            {"revoked_at", k.revoked_at_ms ? nlohmann::json(format_time_ms(*k.revoked_at_ms))
+                                           : nlohmann::json()}};
 }
 
 nlohmann::json entry_json(const EntryRecord& e) {
@@ -73,7 +74,8 @@ nlohmann::json entry_json(const EntryRecord& e) {
             {"flags", std::move(flags)},
             {"reference", e.reference.empty() ? nlohmann::json() : nlohmann::json(e.reference)},
             {"usage", std::move(raw_usage)},
-            {"price_version", e.price_version.empty() ? nlohmann::json() : nlohmann::json(e.price_version)},
+            {"price_version",
+             e.price_version.empty() ? nlohmann::json() : nlohmann::json(e.price_version)},
             {"created_at", format_time_ms(e.created_at_ms)}};
 }
 

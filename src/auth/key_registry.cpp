@@ -67,18 +67,17 @@ void KeyRegistry::create(std::int64_t account_id, std::string name, Callback<Cre
 
 void KeyRegistry::revoke(std::int64_t key_id, Callback<bool> done) {
     auto revoked = std::make_shared<bool>(false);
-    ledger_.submit({[this, key_id, revoked](Store& store) {
-                        if (!store.revoke_key(key_id, now_ms())) return;
-                        *revoked = true;
-                        // Revocation takes effect at once, even before the commit: refusing a
-                        // key early is the safe side of a failure.
-                        std::unique_lock lock(mutex_);
-                        std::erase_if(by_hash_,
-                                      [key_id](const auto& kv) { return kv.second.key_id == key_id; });
-                    },
-                    [revoked, done = std::move(done)](bool committed) {
-                        done(committed && *revoked);
-                    }});
+    ledger_.submit(
+        {[this, key_id, revoked](Store& store) {
+             if (!store.revoke_key(key_id, now_ms())) return;
+             *revoked = true;
+             // Revocation takes effect at once, even before the commit: refusing a
+             // key early is the safe side of a failure.
+             std::unique_lock lock(mutex_);
+             std::erase_if(by_hash_,
+                           [key_id](const auto& kv) { return kv.second.key_id == key_id; });
+         },
+         [revoked, done = std::move(done)](bool committed) { done(committed && *revoked); }});
 }
 
 void KeyRegistry::list(std::int64_t account_id, Callback<KeyList> done) {

@@ -9,7 +9,7 @@
 namespace creditgate {
 
 class Listener : public std::enable_shared_from_this<Listener> {
-public:
+  public:
     Listener(net::io_context& context, RequestHandler& handler, const SessionLimits& limits,
              SessionRegistry& registry)
         : acceptor_(context), handler_(handler), limits_(limits), registry_(registry) {}
@@ -27,19 +27,20 @@ public:
     }
 
     void accept() {
-        acceptor_.async_accept([self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
-            if (ec == net::error::operation_aborted || !self->acceptor_.is_open()) return;
-            if (!ec) {
-                beast::error_code ignored;
-                socket.set_option(tcp::no_delay(true), ignored);
-                std::make_shared<HttpSession>(std::move(socket), self->handler_, self->limits_,
-                                              self->registry_)
-                    ->start();
-            } else {
-                spdlog::warn(R"({{"event":"accept_failed","error":"{}"}})", ec.message());
-            }
-            self->accept();
-        });
+        acceptor_.async_accept(
+            [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+                if (ec == net::error::operation_aborted || !self->acceptor_.is_open()) return;
+                if (!ec) {
+                    beast::error_code ignored;
+                    socket.set_option(tcp::no_delay(true), ignored);
+                    std::make_shared<HttpSession>(std::move(socket), self->handler_, self->limits_,
+                                                  self->registry_)
+                        ->start();
+                } else {
+                    spdlog::warn(R"({{"event":"accept_failed","error":"{}"}})", ec.message());
+                }
+                self->accept();
+            });
     }
 
     // Posted to the acceptor's own thread: an acceptor is not safe to close from another.
@@ -50,7 +51,7 @@ public:
         });
     }
 
-private:
+  private:
     tcp::acceptor acceptor_;
     RequestHandler& handler_;
     SessionLimits limits_;
@@ -71,7 +72,9 @@ Server::Server(int threads) {
     }
 }
 
-Server::~Server() { stop(); }
+Server::~Server() {
+    shutdown();
+}
 
 std::uint16_t Server::listen_all(const ListenAddress& address,
                                  const std::vector<RequestHandler*>& handlers,
@@ -79,8 +82,9 @@ std::uint16_t Server::listen_all(const ListenAddress& address,
     auto endpoint = resolve(address);
     std::uint16_t port = 0;
     for (int i = 0; i < threads(); ++i) {
-        auto listener = std::make_shared<Listener>(context(i), *handlers[static_cast<std::size_t>(i)],
-                                                   limits, *registries_[static_cast<std::size_t>(i)]);
+        auto listener =
+            std::make_shared<Listener>(context(i), *handlers[static_cast<std::size_t>(i)], limits,
+                                       *registries_[static_cast<std::size_t>(i)]);
         port = listener->bind(endpoint, true);
         endpoint.port(port);  // port 0: the first bind picks it, the others share it
         listeners_.push_back(listener);
@@ -117,6 +121,15 @@ void Server::stop() {
         if (thread.joinable()) thread.join();
     }
     threads_.clear();
+}
+
+void Server::shutdown() {
+    stop();
+    // Destroying a context destroys its pending handlers, and with them any request still in
+    // flight: their destructors end their holds, so this runs while the ledger is still up.
+    listeners_.clear();
+    contexts_.clear();
+    registries_.clear();
 }
 
 }  // namespace creditgate

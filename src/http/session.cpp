@@ -22,9 +22,13 @@ HttpSession::HttpSession(tcp::socket socket, RequestHandler& handler, const Sess
     registry_.add(this);
 }
 
-HttpSession::~HttpSession() { registry_.remove(this); }
+HttpSession::~HttpSession() {
+    registry_.remove(this);
+}
 
-void HttpSession::start() { do_read(); }
+void HttpSession::start() {
+    do_read();
+}
 
 std::string HttpSession::remote_address() const {
     beast::error_code ec;
@@ -39,10 +43,9 @@ void HttpSession::do_read() {
     parser_->header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
     idle_ = buffer_.size() == 0;
     stream_.expires_after(limits_.idle);
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-                         self->on_read(ec, n);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t n) { self->on_read(ec, n); });
 }
 
 void HttpSession::on_read(beast::error_code ec, std::size_t) {
@@ -60,7 +63,8 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
                            "");
     }
     if (ec == http::error::header_limit) {
-        return reply_error(api_error(ErrorCode::request_too_large, "The request headers are too large."), "");
+        return reply_error(
+            api_error(ErrorCode::request_too_large, "The request headers are too large."), "");
     }
     if (ec) {
         return reply_error(api_error(ErrorCode::invalid_request, "Malformed HTTP request."), "");
@@ -76,9 +80,11 @@ void HttpSession::reply(Response&& response) {
     response.prepare_payload();
     response_ = std::make_shared<Response>(std::move(response));
     stream_.expires_after(limits_.idle);
-    http::async_write(stream_, *response_,
-                      [self = shared_from_this(), keep_alive = keep_alive_](
-                          beast::error_code ec, std::size_t) { self->on_reply_written(ec, keep_alive); });
+    http::async_write(
+        stream_, *response_,
+        [self = shared_from_this(), keep_alive = keep_alive_](beast::error_code ec, std::size_t) {
+            self->on_reply_written(ec, keep_alive);
+        });
 }
 
 void HttpSession::reply_error(const ApiError& error, const std::string& request_id) {
@@ -109,7 +115,8 @@ void HttpSession::begin_stream(http::response<http::empty_body>&& header, Done d
     header.keep_alive(keep_alive_);
     header.chunked(true);
     stream_header_ = std::make_unique<http::response<http::empty_body>>(std::move(header));
-    stream_serializer_ = std::make_unique<http::response_serializer<http::empty_body>>(*stream_header_);
+    stream_serializer_ =
+        std::make_unique<http::response_serializer<http::empty_body>>(*stream_header_);
     stream_.expires_after(limits_.idle);
     http::async_write_header(stream_, *stream_serializer_,
                              [self = shared_from_this(), done = std::move(done)](
@@ -120,21 +127,21 @@ void HttpSession::write_chunk(std::string data, Done done) {
     chunk_ = std::move(data);
     stream_.expires_after(limits_.idle);
     net::async_write(stream_, http::make_chunk(net::buffer(chunk_)),
-                     [self = shared_from_this(), done = std::move(done)](beast::error_code ec,
-                                                                        std::size_t) { done(ec); });
+                     [self = shared_from_this(), done = std::move(done)](
+                         beast::error_code ec, std::size_t) { done(ec); });
 }
 
 void HttpSession::end_stream(Done done) {
     stream_.expires_after(limits_.idle);
-    net::async_write(stream_, http::make_chunk_last(),
-                     [self = shared_from_this(), done = std::move(done)](beast::error_code ec,
-                                                                        std::size_t) {
-                         self->stream_serializer_.reset();
-                         self->stream_header_.reset();
-                         done(ec);
-                         if (ec) return self->abort();
-                         self->finish_request(self->keep_alive_);
-                     });
+    net::async_write(
+        stream_, http::make_chunk_last(),
+        [self = shared_from_this(), done = std::move(done)](beast::error_code ec, std::size_t) {
+            self->stream_serializer_.reset();
+            self->stream_header_.reset();
+            done(ec);
+            if (ec) return self->abort();
+            self->finish_request(self->keep_alive_);
+        });
 }
 
 void HttpSession::abort() {
@@ -155,15 +162,16 @@ void HttpSession::watch_disconnect(std::function<void()> on_gone) {
 // request, which stays in the socket for the next read.
 void HttpSession::arm_watch(std::uint64_t generation, std::function<void()> on_gone) {
     stream_.socket().async_wait(
-        tcp::socket::wait_read,
-        [self = shared_from_this(), generation, on_gone = std::move(on_gone)](beast::error_code ec) mutable {
+        tcp::socket::wait_read, [self = shared_from_this(), generation,
+                                 on_gone = std::move(on_gone)](beast::error_code ec) mutable {
             if (generation != self->watch_generation_) return;
             if (ec) {
                 if (ec != net::error::operation_aborted) on_gone();
                 return;
             }
             char byte = 0;
-            auto n = ::recv(self->stream_.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+            auto n =
+                ::recv(self->stream_.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
             if (n == 0) return on_gone();
             if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
                 return self->arm_watch(generation, std::move(on_gone));

@@ -25,14 +25,22 @@ std::int64_t now_ms() {
 
 const char* to_string(LedgerResult result) {
     switch (result) {
-        case LedgerResult::ok: return "ok";
-        case LedgerResult::insufficient_credits: return "insufficient_credits";
-        case LedgerResult::account_not_found: return "account_not_found";
-        case LedgerResult::hold_not_found: return "hold_not_found";
-        case LedgerResult::invalid_amount: return "invalid_amount";
-        case LedgerResult::overflow: return "overflow";
-        case LedgerResult::idempotency_conflict: return "idempotency_conflict";
-        case LedgerResult::unavailable: return "unavailable";
+        case LedgerResult::ok:
+            return "ok";
+        case LedgerResult::insufficient_credits:
+            return "insufficient_credits";
+        case LedgerResult::account_not_found:
+            return "account_not_found";
+        case LedgerResult::hold_not_found:
+            return "hold_not_found";
+        case LedgerResult::invalid_amount:
+            return "invalid_amount";
+        case LedgerResult::overflow:
+            return "overflow";
+        case LedgerResult::idempotency_conflict:
+            return "idempotency_conflict";
+        case LedgerResult::unavailable:
+            return "unavailable";
     }
     return "unavailable";
 }
@@ -40,7 +48,9 @@ const char* to_string(LedgerResult result) {
 Ledger::Ledger(std::unique_ptr<Store> store)
     : writer_(std::move(store), [this](Store& s) { reload(s); }) {}
 
-Ledger::~Ledger() { stop(); }
+Ledger::~Ledger() {
+    stop();
+}
 
 void Ledger::reload(Store& store) {
     accounts_.clear();
@@ -81,7 +91,9 @@ std::size_t Ledger::start() {
     return abandoned;
 }
 
-void Ledger::stop() { writer_.stop(); }
+void Ledger::stop() {
+    writer_.stop();
+}
 
 AccountBalance Ledger::balance_of(std::int64_t id, const AccountState& s) const {
     return AccountBalance{id, s.name, s.created_at_ms, s.balance_nanos, s.reserved_nanos};
@@ -205,7 +217,8 @@ void Ledger::settle(std::int64_t hold_id, Charge charge, Callback<SettleOutcome>
              assert(reserved_after >= 0);
              // Cost above the hold is charged in full and flagged, never written off.
              std::string flags = charge.estimated ? "estimated" : "";
-             if (charge.cost.total_nanos > hold.amount_nanos && balance_after - reserved_after < 0) {
+             if (charge.cost.total_nanos > hold.amount_nanos &&
+                 balance_after - reserved_after < 0) {
                  flags += flags.empty() ? "overrun" : ",overrun";
              }
              EntryRecord entry;

@@ -13,7 +13,9 @@ namespace creditgate {
 namespace {
 constexpr std::size_t kReadPieceBytes = 16 * 1024;
 
-bool is_success(unsigned status) { return status >= 200 && status < 300; }
+bool is_success(unsigned status) {
+    return status >= 200 && status < 300;
+}
 }  // namespace
 
 ChatExchange::ChatExchange(ProxyContext& context, std::shared_ptr<HttpSession> session,
@@ -60,11 +62,12 @@ void ChatExchange::start() {
     auto quote = compute_quote(model_->price, config.markup, prompt_bound_tokens_,
                                output_tokens_bound(*chat_, *model_));
     if (quote.result != CostResult::ok) {
-        return fail_before_reply(
-            api_error(ErrorCode::invalid_request, "The request is too large to price.", "messages"));
+        return fail_before_reply(api_error(ErrorCode::invalid_request,
+                                           "The request is too large to price.", "messages"));
     }
     quote_ = quote.cost;
-    HoldRequest hold{key_.account_id, key_.key_id, record_.request_id, chat_->model,
+    HoldRequest hold{key_.account_id,        key_.key_id,
+                     record_.request_id,     chat_->model,
                      "/v1/chat/completions", quote.cost.total_nanos};
     context_.ledger.hold(std::move(hold), [self = shared_from_this()](HoldOutcome outcome) {
         net::post(self->session_->executor(), [self, outcome] { self->on_hold(outcome); });
@@ -86,12 +89,14 @@ void ChatExchange::on_hold(HoldOutcome outcome) {
     hold_open_ = true;
 
     const auto& provider = pool_->provider();
-    upstream_request_ = UpstreamRequest{http::verb::post, provider.base_path + "/chat/completions", 11};
+    upstream_request_ =
+        UpstreamRequest{http::verb::post, provider.base_path + "/chat/completions", 11};
     copy_request_headers(request_.base(), upstream_request_.base());
     bool default_port = (provider.scheme == "https" && provider.port == 443) ||
                         (provider.scheme == "http" && provider.port == 80);
-    upstream_request_.set(http::field::host, default_port ? provider.host
-                                                          : provider.host + ":" + std::to_string(provider.port));
+    upstream_request_.set(
+        http::field::host,
+        default_port ? provider.host : provider.host + ":" + std::to_string(provider.port));
     if (!provider.api_key.empty()) {
         upstream_request_.set(http::field::authorization, "Bearer " + provider.api_key);
     }
@@ -113,18 +118,21 @@ void ChatExchange::send_upstream(bool fresh_connection) {
     }
     connection_reused_ = false;
     connection_ = pool_->make_new();
-    connection_->connect(ms(context_.config->limits.upstream_connect_ms),
-                         [self = shared_from_this()](beast::error_code ec) { self->on_connected(ec); });
+    connection_->connect(
+        ms(context_.config->limits.upstream_connect_ms),
+        [self = shared_from_this()](beast::error_code ec) { self->on_connected(ec); });
 }
 
 void ChatExchange::on_connected(beast::error_code ec) {
     if (ec) {
         spdlog::warn(R"({{"event":"upstream_connect_failed","request_id":"{}","error":"{}"}})",
                      record_.request_id, ec.message());
-        return fail_before_reply(api_error(ErrorCode::upstream_error, "Could not reach the upstream provider."));
+        return fail_before_reply(
+            api_error(ErrorCode::upstream_error, "Could not reach the upstream provider."));
     }
-    connection_->write(upstream_request_, ms(context_.config->limits.upstream_idle_ms),
-                       [self = shared_from_this()](beast::error_code write_ec) { self->on_sent(write_ec); });
+    connection_->write(
+        upstream_request_, ms(context_.config->limits.upstream_idle_ms),
+        [self = shared_from_this()](beast::error_code write_ec) { self->on_sent(write_ec); });
 }
 
 void ChatExchange::on_sent(beast::error_code ec) {
@@ -133,12 +141,15 @@ void ChatExchange::on_sent(beast::error_code ec) {
         connection_->close();
         return send_upstream(true);
     }
-    if (ec) return fail_before_reply(api_error(ErrorCode::upstream_error, "Sending to the upstream provider failed."));
+    if (ec)
+        return fail_before_reply(
+            api_error(ErrorCode::upstream_error, "Sending to the upstream provider failed."));
     parser_.emplace();
     parser_->body_limit(boost::none);  // whole bodies are limited below; streams by time
     parser_->header_limit(64 * 1024);
-    connection_->read_header(*parser_, ms(context_.config->limits.upstream_first_byte_ms),
-                             [self = shared_from_this()](beast::error_code read_ec) { self->on_header(read_ec); });
+    connection_->read_header(
+        *parser_, ms(context_.config->limits.upstream_first_byte_ms),
+        [self = shared_from_this()](beast::error_code read_ec) { self->on_header(read_ec); });
 }
 
 void ChatExchange::on_header(beast::error_code ec) {
@@ -146,12 +157,15 @@ void ChatExchange::on_header(beast::error_code ec) {
         return fail_before_reply(api_error(ErrorCode::upstream_timeout,
                                            "The upstream provider did not answer in time."));
     }
-    if (ec && connection_reused_ && (ec == http::error::end_of_stream || ec == net::error::eof ||
-                                     ec == net::error::connection_reset)) {
+    if (ec && connection_reused_ &&
+        (ec == http::error::end_of_stream || ec == net::error::eof ||
+         ec == net::error::connection_reset)) {
         connection_->close();
         return send_upstream(true);
     }
-    if (ec) return fail_before_reply(api_error(ErrorCode::upstream_error, "The upstream provider sent a malformed reply."));
+    if (ec)
+        return fail_before_reply(
+            api_error(ErrorCode::upstream_error, "The upstream provider sent a malformed reply."));
     record_.upstream_first_byte_us = std::chrono::duration_cast<std::chrono::microseconds>(
                                          std::chrono::steady_clock::now() - upstream_started_)
                                          .count();
@@ -162,9 +176,10 @@ void ChatExchange::on_header(beast::error_code ec) {
         copy_response_headers(header.base(), reply.base());
         reply.set("x-request-id", record_.request_id);
         reply.set(http::field::cache_control, "no-cache");
-        return session_->begin_stream(std::move(reply), [self = shared_from_this()](beast::error_code write_ec) {
-            self->on_stream_header_written(write_ec);
-        });
+        return session_->begin_stream(std::move(reply),
+                                      [self = shared_from_this()](beast::error_code write_ec) {
+                                          self->on_stream_header_written(write_ec);
+                                      });
     }
     read_whole_body();
 }
@@ -176,25 +191,26 @@ void ChatExchange::read_whole_body() {
     read_buffer_.resize(kReadPieceBytes);
     parser_->get().body().data = read_buffer_.data();
     parser_->get().body().size = read_buffer_.size();
-    connection_->read_some(*parser_, ms(context_.config->limits.upstream_idle_ms),
-                           [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                               if (ec == http::error::need_buffer) ec = {};
-                               if (ec == beast::error::timeout) {
-                                   return self->fail_before_reply(api_error(
-                                       ErrorCode::upstream_timeout, "The upstream provider stopped answering."));
-                               }
-                               if (ec) {
-                                   return self->fail_before_reply(api_error(
-                                       ErrorCode::upstream_error, "The upstream reply was cut off."));
-                               }
-                               auto got = self->read_buffer_.size() - self->parser_->get().body().size;
-                               self->whole_body_.append(self->read_buffer_.data(), got);
-                               if (self->whole_body_.size() > self->context_.config->limits.max_upstream_body_bytes) {
-                                   return self->fail_before_reply(api_error(
-                                       ErrorCode::upstream_error, "The upstream reply is too large."));
-                               }
-                               self->read_whole_body();
-                           });
+    connection_->read_some(
+        *parser_, ms(context_.config->limits.upstream_idle_ms),
+        [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            if (ec == http::error::need_buffer) ec = {};
+            if (ec == beast::error::timeout) {
+                return self->fail_before_reply(api_error(
+                    ErrorCode::upstream_timeout, "The upstream provider stopped answering."));
+            }
+            if (ec) {
+                return self->fail_before_reply(
+                    api_error(ErrorCode::upstream_error, "The upstream reply was cut off."));
+            }
+            auto got = self->read_buffer_.size() - self->parser_->get().body().size;
+            self->whole_body_.append(self->read_buffer_.data(), got);
+            if (self->whole_body_.size() > self->context_.config->limits.max_upstream_body_bytes) {
+                return self->fail_before_reply(
+                    api_error(ErrorCode::upstream_error, "The upstream reply is too large."));
+            }
+            self->read_whole_body();
+        });
 }
 
 void ChatExchange::on_whole_body() {
@@ -354,8 +370,8 @@ Charge ChatExchange::charge_now() {
             charge.raw_usage = usage_->raw;
             return charge;
         }
-        spdlog::warn(R"({{"event":"usage_unusable","request_id":"{}","result":{}}})", record_.request_id,
-                     static_cast<int>(cost.result));
+        spdlog::warn(R"({{"event":"usage_unusable","request_id":"{}","result":{}}})",
+                     record_.request_id, static_cast<int>(cost.result));
     }
     // No usable usage: the prompt bound plus the output we relayed (bytes bound tokens).
     charge.estimated = true;
@@ -376,17 +392,17 @@ void ChatExchange::settle(std::function<void(const SettleOutcome&)> then) {
     context_.ledger.settle(
         hold_id_, std::move(charge),
         [self = shared_from_this(), then = std::move(then)](SettleOutcome outcome) mutable {
-            net::post(self->session_->executor(),
-                      [self, then = std::move(then), outcome = std::move(outcome)] {
-                          if (outcome.result != LedgerResult::ok) {
-                              spdlog::critical(
-                                  R"({{"event":"settle_failed","request_id":"{}","hold_id":{},"result":"{}"}})",
-                                  self->record_.request_id, self->hold_id_, to_string(outcome.result));
-                          } else {
-                              self->record_.cost_nanos = -outcome.entry.amount_nanos;
-                          }
-                          then(outcome);
-                      });
+            net::post(self->session_->executor(), [self, then = std::move(then),
+                                                   outcome = std::move(outcome)] {
+                if (outcome.result != LedgerResult::ok) {
+                    spdlog::critical(
+                        R"({{"event":"settle_failed","request_id":"{}","hold_id":{},"result":"{}"}})",
+                        self->record_.request_id, self->hold_id_, to_string(outcome.result));
+                } else {
+                    self->record_.cost_nanos = -outcome.entry.amount_nanos;
+                }
+                then(outcome);
+            });
         });
 }
 

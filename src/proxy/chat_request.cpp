@@ -39,7 +39,8 @@ std::variant<ChatRequest, ApiError> parse_chat_request(std::string_view text) {
     request.model = model->get<std::string>();
 
     auto messages = body.find("messages");
-    if (messages == body.end()) return invalid("Missing required parameter: 'messages'.", "messages");
+    if (messages == body.end())
+        return invalid("Missing required parameter: 'messages'.", "messages");
     if (!messages->is_array() || messages->empty()) {
         return invalid("'messages' must be a non-empty array.", "messages");
     }
@@ -56,7 +57,8 @@ std::variant<ChatRequest, ApiError> parse_chat_request(std::string_view text) {
         request.stream = it->get<bool>();
     }
     if (auto it = body.find("stream_options"); it != body.end() && !it->is_null()) {
-        if (!it->is_object()) return invalid("'stream_options' must be an object.", "stream_options");
+        if (!it->is_object())
+            return invalid("'stream_options' must be an object.", "stream_options");
         if (auto usage = it->find("include_usage"); usage != it->end() && !usage->is_null()) {
             if (!usage->is_boolean()) {
                 return invalid("'stream_options.include_usage' must be a boolean.",
@@ -68,17 +70,20 @@ std::variant<ChatRequest, ApiError> parse_chat_request(std::string_view text) {
     if (auto it = body.find("n"); it != body.end() && !it->is_null()) {
         if (!it->is_number_integer() || it->get<std::int64_t>() < 1 ||
             it->get<std::int64_t>() > kMaxChoices) {
-            return invalid("'n' must be an integer from 1 to " + std::to_string(kMaxChoices) + ".", "n");
+            return invalid("'n' must be an integer from 1 to " + std::to_string(kMaxChoices) + ".",
+                           "n");
         }
         request.choices = it->get<std::int64_t>();
     }
     std::optional<std::int64_t> max_tokens;
     std::optional<std::int64_t> max_completion_tokens;
     if (auto error = read_positive(body, "max_tokens", max_tokens)) return *error;
-    if (auto error = read_positive(body, "max_completion_tokens", max_completion_tokens)) return *error;
+    if (auto error = read_positive(body, "max_completion_tokens", max_completion_tokens))
+        return *error;
     // With both present, the provider enforces one of them: hold for the larger.
     if (max_tokens || max_completion_tokens) {
-        request.max_output_tokens = std::max(max_tokens.value_or(0), max_completion_tokens.value_or(0));
+        request.max_output_tokens =
+            std::max(max_tokens.value_or(0), max_completion_tokens.value_or(0));
     }
     return request;
 }

@@ -18,14 +18,16 @@ bool iequals(std::string_view a, std::string_view b) {
 }
 
 constexpr std::array<std::string_view, 19> kRequestDenied = {
-    "authorization", "proxy-authorization", "api-key", "x-api-key", "cookie",
-    "host", "connection", "keep-alive", "proxy-connection", "te", "trailer",
-    "transfer-encoding", "upgrade", "content-length", "accept-encoding", "expect",
-    "openai-organization", "openai-project", "x-request-id",
+    "authorization", "proxy-authorization", "api-key",        "x-api-key",        "cookie",
+    "host",          "connection",          "keep-alive",     "proxy-connection", "te",
+    "trailer",       "transfer-encoding",   "upgrade",        "content-length",   "accept-encoding",
+    "expect",        "openai-organization", "openai-project", "x-request-id",
 };
 
 constexpr std::array<std::string_view, 3> kResponseAllowed = {
-    "content-type", "openai-processing-ms", "openai-version",
+    "content-type",
+    "openai-processing-ms",
+    "openai-version",
 };
 
 }  // namespace

@@ -18,7 +18,8 @@ PublicApi::PublicApi(net::any_io_executor executor, std::shared_ptr<const Config
     }
     nlohmann::json data = nlohmann::json::array();
     for (const auto& [name, model] : config->models) {
-        data.push_back({{"id", name}, {"object", "model"}, {"created", 0}, {"owned_by", model.provider}});
+        data.push_back(
+            {{"id", name}, {"object", "model"}, {"created", 0}, {"owned_by", model.provider}});
     }
     models_body_ = nlohmann::json{{"object", "list"}, {"data", std::move(data)}}.dump();
 }
@@ -40,8 +41,10 @@ void PublicApi::handle(const std::shared_ptr<HttpSession>& session, Request&& re
     const bool is_chat = path == "/v1/chat/completions";
     const bool is_models = path == "/v1/models";
     if (path == "/healthz") {
-        if (request.method() != http::verb::get) return reply_method_not_allowed(*session, "GET", record.request_id);
-        return session->reply(json_reply(http::status::ok, R"({"status":"ok"})", record.request_id));
+        if (request.method() != http::verb::get)
+            return reply_method_not_allowed(*session, "GET", record.request_id);
+        return session->reply(
+            json_reply(http::status::ok, R"({"status":"ok"})", record.request_id));
     }
     // Unknown paths are never forwarded: every route that reaches a provider is metered.
     if (!is_chat && !is_models) {
@@ -60,8 +63,9 @@ void PublicApi::handle(const std::shared_ptr<HttpSession>& session, Request&& re
 
     auto key = context_.keys.find(bearer_token(request[http::field::authorization]));
     if (!key) {
-        return reply_error(api_error(ErrorCode::invalid_api_key,
-                                     "Missing or invalid API key. Send 'Authorization: Bearer cg-...'."));
+        return reply_error(
+            api_error(ErrorCode::invalid_api_key,
+                      "Missing or invalid API key. Send 'Authorization: Bearer cg-...'."));
     }
     record.account_id = key->account_id;
     record.key_id = key->key_id;
@@ -71,7 +75,8 @@ void PublicApi::handle(const std::shared_ptr<HttpSession>& session, Request&& re
         log_access(record);
         return session->reply(json_reply(http::status::ok, models_body_, record.request_id));
     }
-    std::make_shared<ChatExchange>(context_, session, std::move(request), *key, std::move(record))->start();
+    std::make_shared<ChatExchange>(context_, session, std::move(request), *key, std::move(record))
+        ->start();
 }
 
 }  // namespace creditgate

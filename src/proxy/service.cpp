@@ -17,7 +17,8 @@ namespace creditgate {
 namespace {
 
 std::string host_port(const std::string& host, std::uint16_t port) {
-    return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+    return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+           std::to_string(port);
 }
 
 // Polls until no request is in flight or the grace period ends.
@@ -49,14 +50,15 @@ int serve(std::shared_ptr<const Config> config) {
     std::vector<std::unique_ptr<PublicApi>> public_apis;
     std::vector<RequestHandler*> handlers;
     for (int i = 0; i < server.threads(); ++i) {
-        public_apis.push_back(std::make_unique<PublicApi>(server.context(i).get_executor(), config, ledger,
-                                                          keys, in_flight, tls_by_provider));
+        public_apis.push_back(std::make_unique<PublicApi>(
+            server.context(i).get_executor(), config, ledger, keys, in_flight, tls_by_provider));
         handlers.push_back(public_apis.back().get());
     }
     AdminApi admin(config, ledger, keys);
     SessionLimits limits{config->limits.max_body_bytes, 64 * 1024,
                          std::chrono::milliseconds(config->limits.client_idle_ms)};
-    SessionLimits admin_limits{1024 * 1024, 64 * 1024, std::chrono::milliseconds(config->limits.client_idle_ms)};
+    SessionLimits admin_limits{1024 * 1024, 64 * 1024,
+                               std::chrono::milliseconds(config->limits.client_idle_ms)};
     auto public_port = server.listen_all(config->listen, handlers, limits);
     auto admin_port = server.listen_one(config->admin_listen, 0, admin, admin_limits);
 
@@ -67,22 +69,25 @@ int serve(std::shared_ptr<const Config> config) {
     signals.async_wait([&](const beast::error_code&, int signal) { received = signal; });
     server.start();
 
-    spdlog::info(R"({{"event":"started","version":"{}","public":"{}","admin":"{}","threads":{},"database":"{}","abandoned_holds":{},"price_version":"{}"}})",
-                 CREDITGATE_VERSION, host_port(config->listen.host, public_port),
-                 host_port(config->admin_listen.host, admin_port), server.threads(), config->sqlite_path,
-                 abandoned, config->price_version);
+    spdlog::info(
+        R"({{"event":"started","version":"{}","public":"{}","admin":"{}","threads":{},"database":"{}","abandoned_holds":{},"price_version":"{}"}})",
+        CREDITGATE_VERSION, host_port(config->listen.host, public_port),
+        host_port(config->admin_listen.host, admin_port), server.threads(), config->sqlite_path,
+        abandoned, config->price_version);
     std::cout << "creditgate listening public=" << host_port(config->listen.host, public_port)
               << " admin=" << host_port(config->admin_listen.host, admin_port) << std::endl;
 
     control.run();
-    spdlog::info(R"({{"event":"draining","signal":{},"in_flight":{}}})", received, in_flight.load());
+    spdlog::info(R"({{"event":"draining","signal":{},"in_flight":{}}})", received,
+                 in_flight.load());
     server.begin_drain();
     control.restart();
     wait_for_drain(control, in_flight,
-                   std::chrono::steady_clock::now() + std::chrono::milliseconds(config->limits.shutdown_grace_ms));
+                   std::chrono::steady_clock::now() +
+                       std::chrono::milliseconds(config->limits.shutdown_grace_ms));
     auto left = in_flight.load();
-    server.stop();
-    public_apis.clear();  // exchanges still alive end their holds here, before the ledger stops
+    server.shutdown();  // requests past the grace period end their holds here
+    public_apis.clear();
     ledger.stop();
     spdlog::info(R"({{"event":"stopped","unfinished_requests":{}}})", left);
     spdlog::shutdown();

@@ -85,9 +85,10 @@ std::string error_text(sqlite3* db, const char* what) {
 
 // A prepared statement, reset after every use. Bind indexes start at 1 as in SQLite.
 class SqliteStore::Statement {
-public:
+  public:
     Statement(sqlite3* db, const char* sql) : db_(db) {
-        if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK) {
+        if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) !=
+            SQLITE_OK) {
             throw StoreError(error_text(db, "prepare"));
         }
     }
@@ -139,7 +140,7 @@ public:
         sqlite3_clear_bindings(stmt_);
     }
 
-private:
+  private:
     void check(int rc, const char* what) {
         if (rc != SQLITE_OK) throw StoreError(error_text(db_, what));
     }
@@ -201,8 +202,8 @@ void SqliteStore::migrate() {
     read.finish();
     if (version > kSchemaVersion) {
         throw StoreError("database schema version " + std::to_string(version) +
-                         " is newer than this binary supports (" +
-                         std::to_string(kSchemaVersion) + "): upgrade creditgate");
+                         " is newer than this binary supports (" + std::to_string(kSchemaVersion) +
+                         "): upgrade creditgate");
     }
     for (int next = version; next < kSchemaVersion; ++next) {
         exec("BEGIN IMMEDIATE");
@@ -217,12 +218,24 @@ void SqliteStore::migrate() {
     }
 }
 
-void SqliteStore::begin() { exec("BEGIN IMMEDIATE"); }
-void SqliteStore::commit() { exec("COMMIT"); }
-void SqliteStore::rollback() { exec("ROLLBACK"); }
-void SqliteStore::savepoint() { exec("SAVEPOINT op"); }
-void SqliteStore::release_savepoint() { exec("RELEASE op"); }
-void SqliteStore::rollback_to_savepoint() { exec("ROLLBACK TO op; RELEASE op"); }
+void SqliteStore::begin() {
+    exec("BEGIN IMMEDIATE");
+}
+void SqliteStore::commit() {
+    exec("COMMIT");
+}
+void SqliteStore::rollback() {
+    exec("ROLLBACK");
+}
+void SqliteStore::savepoint() {
+    exec("SAVEPOINT op");
+}
+void SqliteStore::release_savepoint() {
+    exec("RELEASE op");
+}
+void SqliteStore::rollback_to_savepoint() {
+    exec("ROLLBACK TO op; RELEASE op");
+}
 
 std::int64_t SqliteStore::insert_account(const std::string& name, std::int64_t created_at_ms) {
     prepare("INSERT INTO accounts (name, created_at_ms) VALUES (?, ?)")
@@ -234,7 +247,8 @@ std::int64_t SqliteStore::insert_account(const std::string& name, std::int64_t c
 
 std::vector<AccountRecord> SqliteStore::load_accounts() {
     auto& q = prepare(
-        "SELECT a.id, a.name, a.created_at_ms, COALESCE((SELECT e.balance_after_nanos FROM entries e "
+        "SELECT a.id, a.name, a.created_at_ms, COALESCE((SELECT e.balance_after_nanos FROM entries "
+        "e "
         "WHERE e.account_id = a.id ORDER BY e.id DESC LIMIT 1), 0) FROM accounts a ORDER BY a.id");
     std::vector<AccountRecord> out;
     while (q.step()) out.push_back({q.int64(0), q.text(1), q.int64(2), q.int64(3)});
@@ -243,7 +257,8 @@ std::vector<AccountRecord> SqliteStore::load_accounts() {
 
 std::int64_t SqliteStore::insert_key(const KeyRecord& key) {
     prepare(
-        "INSERT INTO api_keys (account_id, name, hash, prefix, created_at_ms) VALUES (?, ?, ?, ?, ?)")
+        "INSERT INTO api_keys (account_id, name, hash, prefix, created_at_ms) VALUES (?, ?, ?, ?, "
+        "?)")
         .bind(1, key.account_id)
         .bind(2, key.name)
         .bind(3, key.hash)
@@ -418,7 +433,8 @@ std::optional<IdempotencyRecord> SqliteStore::find_idempotency(const std::string
                   .bind(1, scope)
                   .bind(2, key);
     std::optional<IdempotencyRecord> out;
-    while (q.step()) out = IdempotencyRecord{q.text(0), q.text(1), q.text(2), q.int64(3), q.int64(4)};
+    while (q.step())
+        out = IdempotencyRecord{q.text(0), q.text(1), q.text(2), q.int64(3), q.int64(4)};
     return out;
 }
 
@@ -436,10 +452,14 @@ void SqliteStore::insert_idempotency(const IdempotencyRecord& r) {
 
 const char* to_string(HoldState state) {
     switch (state) {
-        case HoldState::open: return "open";
-        case HoldState::settled: return "settled";
-        case HoldState::voided: return "voided";
-        case HoldState::abandoned: return "abandoned";
+        case HoldState::open:
+            return "open";
+        case HoldState::settled:
+            return "settled";
+        case HoldState::voided:
+            return "voided";
+        case HoldState::abandoned:
+            return "abandoned";
     }
     return "open";
 }

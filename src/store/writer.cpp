@@ -9,9 +9,13 @@ namespace creditgate {
 Writer::Writer(std::unique_ptr<Store> store, std::function<void(Store&)> on_batch_lost)
     : store_(std::move(store)), on_batch_lost_(std::move(on_batch_lost)) {}
 
-Writer::~Writer() { stop(); }
+Writer::~Writer() {
+    stop();
+}
 
-void Writer::with_store_before_start(const std::function<void(Store&)>& fn) { fn(*store_); }
+void Writer::with_store_before_start(const std::function<void(Store&)>& fn) {
+    fn(*store_);
+}
 
 void Writer::start() {
     {

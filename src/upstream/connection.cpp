@@ -28,16 +28,17 @@ std::variant<Plain, Tls> make_stream(net::any_io_executor executor, ssl::context
 }
 }  // namespace
 
-UpstreamConnection::UpstreamConnection(net::any_io_executor executor, const ProviderConfig& provider,
-                                       ssl::context* tls)
+UpstreamConnection::UpstreamConnection(net::any_io_executor executor,
+                                       const ProviderConfig& provider, ssl::context* tls)
     : provider_(provider), resolver_(executor), stream_(make_stream(executor, tls)) {}
 
 beast::tcp_stream& UpstreamConnection::tcp() {
     return visit([](auto& s) -> beast::tcp_stream& { return beast::get_lowest_layer(s); });
 }
 const beast::tcp_stream& UpstreamConnection::tcp() const {
-    return std::visit([](const auto& s) -> const beast::tcp_stream& { return beast::get_lowest_layer(s); },
-                      stream_);
+    return std::visit(
+        [](const auto& s) -> const beast::tcp_stream& { return beast::get_lowest_layer(s); },
+        stream_);
 }
 
 void UpstreamConnection::connect(std::chrono::milliseconds timeout, Handler done) {
@@ -45,17 +46,17 @@ void UpstreamConnection::connect(std::chrono::milliseconds timeout, Handler done
     auto deadline = std::chrono::steady_clock::now() + timeout;
     resolver_.async_resolve(
         provider_.host, std::to_string(provider_.port),
-        [this, deadline, done = std::move(done)](beast::error_code ec,
-                                                 net::ip::tcp::resolver::results_type results) mutable {
+        [this, deadline, done = std::move(done)](
+            beast::error_code ec, net::ip::tcp::resolver::results_type results) mutable {
             if (ec) return done(ec);
             tcp().expires_at(deadline);
-            tcp().async_connect(results, [this, done = std::move(done)](
-                                             beast::error_code connect_ec,
-                                             const net::ip::tcp::endpoint&) mutable {
-                if (connect_ec) return done(connect_ec);
-                tcp().socket().set_option(net::ip::tcp::no_delay(true));
-                on_connected(std::move(done));
-            });
+            tcp().async_connect(
+                results, [this, done = std::move(done)](beast::error_code connect_ec,
+                                                        const net::ip::tcp::endpoint&) mutable {
+                    if (connect_ec) return done(connect_ec);
+                    tcp().socket().set_option(net::ip::tcp::no_delay(true));
+                    on_connected(std::move(done));
+                });
         });
 }
 
@@ -63,7 +64,8 @@ void UpstreamConnection::on_connected(Handler done) {
     auto* tls = std::get_if<Tls>(&stream_);
     if (!tls) return done({});
     if (!SSL_set_tlsext_host_name(tls->native_handle(), provider_.host.c_str())) {
-        return done(beast::error_code(static_cast<int>(::ERR_get_error()), net::error::get_ssl_category()));
+        return done(
+            beast::error_code(static_cast<int>(::ERR_get_error()), net::error::get_ssl_category()));
     }
     tls->set_verify_callback(ssl::host_name_verification(provider_.host));
     tls->async_handshake(ssl::stream_base::client, std::move(done));
@@ -73,9 +75,8 @@ void UpstreamConnection::write(const UpstreamRequest& request, std::chrono::mill
                                Handler done) {
     tcp().expires_after(timeout);
     visit([&](auto& s) {
-        http::async_write(s, request, [done = std::move(done)](beast::error_code ec, std::size_t) {
-            done(ec);
-        });
+        http::async_write(
+            s, request, [done = std::move(done)](beast::error_code ec, std::size_t) { done(ec); });
     });
 }
 
@@ -83,10 +84,9 @@ void UpstreamConnection::read_header(UpstreamParser& parser, std::chrono::millis
                                      Handler done) {
     tcp().expires_after(timeout);
     visit([&](auto& s) {
-        http::async_read_header(s, buffer_, parser,
-                                [done = std::move(done)](beast::error_code ec, std::size_t) {
-                                    done(ec);
-                                });
+        http::async_read_header(
+            s, buffer_, parser,
+            [done = std::move(done)](beast::error_code ec, std::size_t) { done(ec); });
     });
 }
 
@@ -102,7 +102,9 @@ void UpstreamConnection::close() {
     tcp().socket().close(ignored);
 }
 
-bool UpstreamConnection::is_open() const { return tcp().socket().is_open(); }
+bool UpstreamConnection::is_open() const {
+    return tcp().socket().is_open();
+}
 
 bool UpstreamConnection::idle_and_healthy() {
     if (!is_open() || buffer_.size() != 0) return false;

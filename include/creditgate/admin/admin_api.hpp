@@ -10,13 +10,13 @@
 namespace creditgate {
 
 class AdminApi final : public RequestHandler {
-public:
+  public:
     AdminApi(std::shared_ptr<const Config> config, Ledger& ledger, KeyRegistry& keys)
         : config_(std::move(config)), ledger_(ledger), keys_(keys) {}
 
     void handle(const std::shared_ptr<HttpSession>& session, Request&& request) override;
 
-private:
+  private:
     struct Call;  // one request in progress
     void create_account(const std::shared_ptr<Call>& call);
     void get_account(const std::shared_ptr<Call>& call, std::int64_t account_id);

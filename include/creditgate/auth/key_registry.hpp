@@ -31,7 +31,7 @@ struct KeyList {
 };
 
 class KeyRegistry {
-public:
+  public:
     static constexpr std::size_t kMaxKeysPerAccount = 1'000;
 
     explicit KeyRegistry(Ledger& ledger) : ledger_(ledger) {}
@@ -47,7 +47,7 @@ public:
     void revoke(std::int64_t key_id, Callback<bool> done);
     void list(std::int64_t account_id, Callback<KeyList> done);
 
-private:
+  private:
     void insert(const KeyRecord& record);
 
     Ledger& ledger_;

@@ -15,7 +15,7 @@ namespace creditgate {
 class Listener;
 
 class Server {
-public:
+  public:
     explicit Server(int threads);
     ~Server();
 
@@ -23,7 +23,8 @@ public:
     net::io_context& context(int thread) { return *contexts_[static_cast<std::size_t>(thread)]; }
 
     // One acceptor per thread, handlers[i] serving thread i. Returns the bound port.
-    std::uint16_t listen_all(const ListenAddress& address, const std::vector<RequestHandler*>& handlers,
+    std::uint16_t listen_all(const ListenAddress& address,
+                             const std::vector<RequestHandler*>& handlers,
                              const SessionLimits& limits);
     // One acceptor on one thread. Returns the bound port.
     std::uint16_t listen_one(const ListenAddress& address, int thread, RequestHandler& handler,
@@ -33,8 +34,10 @@ public:
     // Stops accepting and closes idle keep-alive connections; busy ones close after their reply.
     void begin_drain();
     void stop();
+    // stop(), then destroys what is left of unfinished requests.
+    void shutdown();
 
-private:
+  private:
     std::vector<std::unique_ptr<net::io_context>> contexts_;
     std::vector<std::unique_ptr<SessionRegistry>> registries_;
     std::vector<std::shared_ptr<Listener>> listeners_;

@@ -38,7 +38,7 @@ struct SessionLimits {
 class HttpSession;
 
 class RequestHandler {
-public:
+  public:
     virtual ~RequestHandler() = default;
     // Must end with exactly one reply(), or begin_stream() ... end_stream(), or abort().
     virtual void handle(const std::shared_ptr<HttpSession>& session, Request&& request) = 0;
@@ -46,19 +46,19 @@ public:
 
 // Sessions of one I/O thread; used to close idle keep-alive connections on shutdown.
 class SessionRegistry {
-public:
+  public:
     void add(HttpSession* session) { sessions_.insert(session); }
     void remove(HttpSession* session) { sessions_.erase(session); }
     void close_idle_and_drain();
     bool draining() const { return draining_; }
 
-private:
+  private:
     std::unordered_set<HttpSession*> sessions_;
     bool draining_ = false;
 };
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
-public:
+  public:
     using Done = std::function<void(beast::error_code)>;
 
     HttpSession(tcp::socket socket, RequestHandler& handler, const SessionLimits& limits,
@@ -86,7 +86,7 @@ public:
     void close_if_idle();
     std::string remote_address() const;
 
-private:
+  private:
     void do_read();
     void on_read(beast::error_code ec, std::size_t bytes);
     void on_reply_written(beast::error_code ec, bool keep_alive);

@@ -82,7 +82,7 @@ struct EntriesOutcome {
 };
 
 class Ledger {
-public:
+  public:
     static constexpr std::size_t kMaxOpenHoldsPerAccount = 10'000;
 
     explicit Ledger(std::unique_ptr<Store> store);
@@ -112,7 +112,7 @@ public:
         return accounts_.count(account_id) != 0;
     }
 
-private:
+  private:
     struct AccountState {
         std::string name;
         std::int64_t created_at_ms = 0;

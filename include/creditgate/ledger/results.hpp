@@ -6,13 +6,13 @@ namespace creditgate {
 
 enum class LedgerResult {
     ok,
-    insufficient_credits,   // available < amount asked
+    insufficient_credits,  // available < amount asked
     account_not_found,
-    hold_not_found,         // no such hold, or it is already closed: nothing moved
-    invalid_amount,         // zero or negative where a positive amount is required
-    overflow,               // the new balance would not fit in int64
-    idempotency_conflict,   // same idempotency key, different request
-    unavailable,            // the store failed; nothing was committed
+    hold_not_found,        // no such hold, or it is already closed: nothing moved
+    invalid_amount,        // zero or negative where a positive amount is required
+    overflow,              // the new balance would not fit in int64
+    idempotency_conflict,  // same idempotency key, different request
+    unavailable,           // the store failed; nothing was committed
 };
 
 const char* to_string(LedgerResult result);

@@ -16,14 +16,14 @@
 namespace creditgate {
 
 class ChatExchange : public std::enable_shared_from_this<ChatExchange> {
-public:
+  public:
     ChatExchange(ProxyContext& context, std::shared_ptr<HttpSession> session, Request&& request,
                  KeyIdentity key, AccessRecord record);
     ~ChatExchange();
 
     void start();
 
-private:
+  private:
     // Admission.
     void on_hold(HoldOutcome outcome);
     // Upstream, before the first byte reached the client.
@@ -77,7 +77,7 @@ private:
     std::vector<SseEvent> events_;
     std::optional<ReportedUsage> usage_;
     std::int64_t streamed_output_bytes_ = 0;
-    std::string tail_;      // usage chunk / [DONE]: written only after the settle committed
+    std::string tail_;  // usage chunk / [DONE]: written only after the settle committed
     bool in_tail_ = false;
     bool client_gone_ = false;
     bool finished_ = false;

@@ -19,8 +19,8 @@ struct ChatRequest {
     nlohmann::json body;
     std::string model;
     bool stream = false;
-    bool client_wants_usage = false;  // stream_options.include_usage was true
-    std::int64_t choices = 1;         // "n"
+    bool client_wants_usage = false;                // stream_options.include_usage was true
+    std::int64_t choices = 1;                       // "n"
     std::optional<std::int64_t> max_output_tokens;  // max_completion_tokens / max_tokens
 };
 

@@ -6,14 +6,14 @@
 namespace creditgate {
 
 class PublicApi final : public RequestHandler {
-public:
+  public:
     PublicApi(net::any_io_executor executor, std::shared_ptr<const Config> config, Ledger& ledger,
               KeyRegistry& keys, std::atomic<int>& in_flight,
               const std::map<std::string, std::shared_ptr<ssl::context>>& tls_by_provider);
 
     void handle(const std::shared_ptr<HttpSession>& session, Request&& request) override;
 
-private:
+  private:
     void list_models(const std::shared_ptr<HttpSession>& session, const std::string& request_id);
 
     ProxyContext context_;

@@ -15,7 +15,7 @@ enum class Durability {
 };
 
 class SqliteStore final : public Store {
-public:
+  public:
     // Opens (creating the file and its directory if needed) and migrates the schema.
     // Throws StoreError, including when the file's schema is newer than this binary knows.
     SqliteStore(const std::string& path, Durability durability);
@@ -53,7 +53,7 @@ public:
 
     static constexpr int kSchemaVersion = 1;
 
-private:
+  private:
     class Statement;
     Statement& prepare(const char* sql);
     void exec(const char* sql);

@@ -12,12 +12,12 @@
 namespace creditgate {
 
 class StoreError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 class Store {
-public:
+  public:
     virtual ~Store() = default;
 
     // Transactions. A batch is one transaction; each operation inside it runs in a savepoint so

@@ -24,7 +24,7 @@ struct WriterJob {
 };
 
 class Writer {
-public:
+  public:
     static constexpr std::size_t kMaxBatch = 1024;
 
     // on_batch_lost runs on the writer thread when a commit fails after jobs changed memory:
@@ -44,7 +44,7 @@ public:
 
     bool on_writer_thread() const { return std::this_thread::get_id() == thread_.get_id(); }
 
-private:
+  private:
     void run();
     void run_batch(std::deque<WriterJob>& batch);
 

@@ -33,7 +33,7 @@ using Handler = std::function<void(beast::error_code)>;
 std::shared_ptr<ssl::context> make_client_tls_context(const ProviderConfig& provider);
 
 class UpstreamConnection {
-public:
+  public:
     UpstreamConnection(net::any_io_executor executor, const ProviderConfig& provider,
                        ssl::context* tls);
 
@@ -51,7 +51,7 @@ public:
     bool idle_and_healthy();
     bool is_open() const;
 
-private:
+  private:
     template <typename F>
     decltype(auto) visit(F&& f) {
         return std::visit(std::forward<F>(f), stream_);

@@ -8,7 +8,7 @@
 namespace creditgate {
 
 class UpstreamPool {
-public:
+  public:
     static constexpr std::size_t kMaxIdle = 256;
 
     UpstreamPool(net::any_io_executor executor, const ProviderConfig& provider,
@@ -23,7 +23,7 @@ public:
 
     const ProviderConfig& provider() const { return provider_; }
 
-private:
+  private:
     net::any_io_executor executor_;
     const ProviderConfig& provider_;
     std::shared_ptr<ssl::context> tls_;

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Configures and builds one flavour. Usage: scripts/build.sh release|asan [ninja targets...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+flavour=${1:-release}
+shift || true
+case "$flavour" in
+  release) dir=build;      args=(-DCMAKE_BUILD_TYPE=Release) ;;
+  asan)    dir=build-asan; args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCREDITGATE_SANITIZE=asan) ;;
+  *) echo "usage: $0 release|asan [targets...]" >&2; exit 2 ;;
+esac
+cmake -S . -B "$dir" -G Ninja -DCREDITGATE_WERROR=ON "${args[@]}" >/dev/null
+ninja -C "$dir" "$@"

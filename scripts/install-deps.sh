@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages creditgate needs to build, run and test. Idempotent: installs
+# only what is missing. Usage: scripts/install-deps.sh [--test]  (--test adds what tests need)
+set -euo pipefail
+
+packages=(build-essential cmake ninja-build pkg-config
+          libboost1.81-dev libboost-url1.81-dev libssl-dev nlohmann-json3-dev libspdlog-dev
+          libsqlite3-dev curl ca-certificates)
+if [[ "${1:-}" == "--test" ]]; then
+  packages+=(libgtest-dev googletest nodejs npm openssl)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  sudo=""
+  [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
