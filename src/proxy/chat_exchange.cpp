@@ -94,9 +94,10 @@ void ChatExchange::on_hold(HoldOutcome outcome) {
     copy_request_headers(request_.base(), upstream_request_.base());
     bool default_port = (provider.scheme == "https" && provider.port == 443) ||
                         (provider.scheme == "http" && provider.port == 80);
-    upstream_request_.set(
-        http::field::host,
-        default_port ? provider.host : provider.host + ":" + std::to_string(provider.port));
+    auto host =
+        provider.host.find(':') != std::string::npos ? "[" + provider.host + "]" : provider.host;
+    upstream_request_.set(http::field::host,
+                          default_port ? host : host + ":" + std::to_string(provider.port));
     if (!provider.api_key.empty()) {
         upstream_request_.set(http::field::authorization, "Bearer " + provider.api_key);
     }

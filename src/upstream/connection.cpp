@@ -63,7 +63,11 @@ void UpstreamConnection::connect(std::chrono::milliseconds timeout, Handler done
 void UpstreamConnection::on_connected(Handler done) {
     auto* tls = std::get_if<Tls>(&stream_);
     if (!tls) return done({});
-    if (!SSL_set_tlsext_host_name(tls->native_handle(), provider_.host.c_str())) {
+    // SNI carries DNS names only (RFC 6066); an IP literal is checked against the certificate's
+    // IP addresses by host_name_verification instead.
+    beast::error_code not_an_address;
+    net::ip::make_address(provider_.host, not_an_address);
+    if (not_an_address && !SSL_set_tlsext_host_name(tls->native_handle(), provider_.host.c_str())) {
         return done(
             beast::error_code(static_cast<int>(::ERR_get_error()), net::error::get_ssl_category()));
     }
