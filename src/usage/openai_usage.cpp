@@ -23,7 +23,9 @@ constexpr std::string_view kNullUsageSuffix = ",\"usage\":null}";
 constexpr std::string_view kNullUsageMember = ",\"usage\":null";
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
-bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_json_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 std::string_view trim_json_space(std::string_view s) {
     while (!s.empty() && is_json_space(s.front())) s.remove_prefix(1);
@@ -100,11 +102,12 @@ std::size_t plain_run(const char* p, std::size_t n) {
     for (; k + 16 <= n; k += 16) {
         const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + k));
         // Signed compare: bytes >= 0x80 are negative, so "< 0x20" also flags non-ASCII.
-        const __m128i special = _mm_or_si128(
-            _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-            _mm_cmplt_epi8(v, space));
+        const __m128i special =
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                         _mm_cmplt_epi8(v, space));
         const int mask = _mm_movemask_epi8(special);
-        if (mask != 0) return k + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+        if (mask != 0)
+            return k + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
     }
 #endif
     for (; k < n; ++k) {
@@ -123,15 +126,23 @@ struct ChunkScan {
 };
 
 class ChunkScanner {
-public:
+  public:
     explicit ChunkScanner(std::string_view s) : p_(s.data()), n_(s.size()) {}
 
     ChunkScan run();
 
-private:
+  private:
     // Deeper data is not a chat chunk; refusing it also bounds the full parse that may follow.
     static constexpr int kMaxDepth = 128;
-    enum class State : std::uint8_t { value, first_value_or_end, first_key_or_end, key, colon, comma_or_end, done };
+    enum class State : std::uint8_t {
+        value,
+        first_value_or_end,
+        first_key_or_end,
+        key,
+        colon,
+        comma_or_end,
+        done
+    };
 
     void skip_space() {
         while (i_ < n_ && is_json_space(p_[i_])) ++i_;
@@ -140,7 +151,8 @@ private:
     bool hex4(std::size_t at, std::uint32_t& code) const;
     bool number();
     bool literal(std::string_view word);
-    std::string_view decode_key(std::size_t begin, std::size_t end, std::array<char, 24>& buf) const;
+    std::string_view decode_key(std::size_t begin, std::size_t end,
+                                std::array<char, 24>& buf) const;
 
     const char* p_;
     std::size_t n_;
@@ -195,8 +207,8 @@ bool ChunkScanner::string(std::int64_t& decoded_bytes, bool& has_escape) {
                     i_ += 6;
                     if (code >= 0xD800 && code <= 0xDBFF) {
                         std::uint32_t low = 0;
-                        if (n_ - i_ < 6 || p_[i_] != '\\' || p_[i_ + 1] != 'u' || !hex4(i_ + 2, low) ||
-                            low < 0xDC00 || low > 0xDFFF) {
+                        if (n_ - i_ < 6 || p_[i_] != '\\' || p_[i_ + 1] != 'u' ||
+                            !hex4(i_ + 2, low) || low < 0xDC00 || low > 0xDFFF) {
                             return false;  // a high surrogate needs its low half
                         }
                         i_ += 6;
@@ -279,11 +291,21 @@ std::string_view ChunkScanner::decode_key(std::size_t begin, std::size_t end,
         if (c == '\\') {
             const char e = p_[++k];
             switch (e) {
-                case 'b': c = '\b'; break;
-                case 'f': c = '\f'; break;
-                case 'n': c = '\n'; break;
-                case 'r': c = '\r'; break;
-                case 't': c = '\t'; break;
+                case 'b':
+                    c = '\b';
+                    break;
+                case 'f':
+                    c = '\f';
+                    break;
+                case 'n':
+                    c = '\n';
+                    break;
+                case 'r':
+                    c = '\r';
+                    break;
+                case 't':
+                    c = '\t';
+                    break;
                 case 'u': {
                     std::uint32_t code = 0;
                     if (!hex4(k + 1, code) || code >= 0x80) return {};
@@ -291,7 +313,9 @@ std::string_view ChunkScanner::decode_key(std::size_t begin, std::size_t end,
                     k += 4;
                     break;
                 }
-                default: c = e; break;  // '"', '\\', '/'
+                default:
+                    c = e;
+                    break;  // '"', '\\', '/'
             }
         }
         buf[out++] = c;
@@ -547,8 +571,8 @@ ChunkView inspect_chat_chunk(std::string_view data) {
         // Keep the provider's own bytes (the DOM would reorder keys): what a dispute needs.
         view.usage->raw.assign(data.substr(scan.usage_begin, scan.usage_end - scan.usage_begin));
         const json* choices = member(chunk, "choices");
-        view.is_usage_only = choices == nullptr || choices->is_null() ||
-                             (choices->is_array() && choices->empty());
+        view.is_usage_only =
+            choices == nullptr || choices->is_null() || (choices->is_array() && choices->empty());
     }
     return view;
 }

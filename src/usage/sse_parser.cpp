@@ -14,7 +14,8 @@ constexpr std::string_view kBom = "\xEF\xBB\xBF";
 std::size_t find_byte(std::string_view buf, std::size_t from, char c) {
     if (from >= buf.size()) return npos;
     const void* hit = std::memchr(buf.data() + from, c, buf.size() - from);
-    return hit == nullptr ? npos : static_cast<std::size_t>(static_cast<const char*>(hit) - buf.data());
+    return hit == nullptr ? npos
+                          : static_cast<std::size_t>(static_cast<const char*>(hit) - buf.data());
 }
 
 }  // namespace

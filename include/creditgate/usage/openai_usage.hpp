@@ -16,13 +16,17 @@ namespace creditgate {
 struct ReportedUsage {
     std::optional<std::int64_t> prompt_tokens;
     std::optional<std::int64_t> completion_tokens;
-    std::optional<std::int64_t> cached_tokens;     // usage.prompt_tokens_details.cached_tokens
-    std::optional<std::int64_t> reasoning_tokens;  // usage.completion_tokens_details.reasoning_tokens (inside completion)
-    std::string raw;                               // the "usage" object exactly as received (compact JSON)
+    std::optional<std::int64_t> cached_tokens;  // usage.prompt_tokens_details.cached_tokens
+    std::optional<std::int64_t>
+        reasoning_tokens;  // usage.completion_tokens_details.reasoning_tokens (inside completion)
+    std::string raw;  // the "usage" object as received: the provider's own bytes when taken from
+                      // a stream chunk, usage.dump() when taken from a parsed body
 
     // Complete enough to bill: prompt and completion present (cached absent means 0 cached).
     bool billable() const { return prompt_tokens && completion_tokens; }
-    TokenCounts to_counts() const;  // requires billable()
+    // Requires billable(). Cached absent -> 0 cached. Reasoning is already inside completion
+    // tokens (OpenAI shape) and cached inside prompt tokens: neither is added again.
+    TokenCounts to_counts() const;
 };
 
 // From a parsed object that may carry "usage" (a chat.completion body or a chunk).
@@ -30,31 +34,41 @@ struct ReportedUsage {
 // counts are treated as absent.
 std::optional<ReportedUsage> usage_from_json(const nlohmann::json& object);
 
-// Keeps the larger value of every field (a stream may repeat cumulative totals).
+// Keeps the larger value of every field (a stream may repeat cumulative totals); raw becomes
+// from.raw unless that is empty.
 void merge_usage(ReportedUsage& into, const ReportedUsage& from);
 
 // What the proxy does with one SSE event of a chat completion stream.
 struct ChunkView {
-    bool is_done = false;            // data is exactly "[DONE]"
-    bool is_usage_only = false;      // has a non-null "usage" object and "choices" is empty
-    std::optional<ReportedUsage> usage;  // non-null usage in this chunk
-    std::int64_t output_bytes = 0;   // UTF-8 bytes of delta content, refusal, reasoning and
-                                     // tool-call names/arguments in this chunk (for estimates)
-    bool ends_with_null_usage = false;  // the JSON ends with `,"usage":null}` (added by include_usage)
+    bool is_done = false;                // data is exactly "[DONE]"
+    bool is_usage_only = false;          // has a non-null "usage" object and "choices" is empty
+                                         // (an empty array, null or absent)
+    std::optional<ReportedUsage> usage;  // non-null top-level usage in this chunk
+    std::int64_t output_bytes = 0;       // decoded UTF-8 bytes of the string values of "content",
+                                    // "refusal", "reasoning_content", "reasoning", "arguments",
+                                    // "name" and "text" inside "delta" (for estimates)
+    bool ends_with_null_usage = false;  // the JSON ends with `,"usage":null}` (added by
+                                        // include_usage) before any trailing whitespace
 };
 
-// Inspects the data of one event. Cheap on ordinary content chunks: a chunk is only fully
-// parsed when it contains a "usage" object that is not null. Malformed JSON gives a view with
-// nothing set (the proxy forwards it unchanged).
+// Inspects the data of one event. Cheap on ordinary content chunks: one validating pass without
+// allocation; a chunk is only fully parsed when its top-level "usage" is an object. Data that is
+// not one JSON object (malformed, truncated, nested deeper than 128, an empty keep-alive event)
+// gives a view with nothing set (the proxy forwards it unchanged). Never throws.
 ChunkView inspect_chat_chunk(std::string_view data);
 
 // Removes the trailing `,"usage":null` that stream_options.include_usage adds to every chunk, so
 // a client that did not ask for usage sees the provider's bytes. Returns the new event bytes.
-// `raw` must be an event for which inspect_chat_chunk said ends_with_null_usage.
+// `raw` must be an event for which inspect_chat_chunk said ends_with_null_usage; only the 13 bytes
+// `,"usage":null` before the data's final '}' go, every other byte (line endings too) stays. An
+// event without that suffix is returned unchanged.
 std::string strip_null_usage(std::string_view raw_event);
 
-// Output bytes of a non-streamed chat.completion body (all choices' content, refusal,
-// reasoning and tool-call arguments), for the estimate when usage is missing.
+// Output bytes of a non-streamed chat.completion body (all choices' message content as a string
+// or text/refusal parts, refusal, reasoning_content, reasoning, tool_calls[].function name and
+// arguments, function_call name and arguments), for the estimate when usage is missing. Counts
+// the same fields as inspect_chat_chunk does on deltas, so streamed and not cost the same. Never
+// throws on any JSON value.
 std::int64_t chat_completion_output_bytes(const nlohmann::json& body);
 
 }  // namespace creditgate
