@@ -284,7 +284,8 @@ void ChatExchange::on_stream_read(beast::error_code ec) {
 
 void ChatExchange::relay_events(std::string_view bytes) {
     events_.clear();
-    if (!sse_.feed(bytes, events_)) return on_stream_end(false);
+    // A malformed stream (an event over the size limit) still delivers the events before it.
+    const bool malformed = !sse_.feed(bytes, events_);
     std::string out;
     for (auto& event : events_) {
         auto view = inspect_chat_chunk(event.data);
@@ -304,6 +305,10 @@ void ChatExchange::relay_events(std::string_view bytes) {
             if (view.ends_with_null_usage) event.raw = strip_null_usage(event.raw);
         }
         (in_tail_ ? tail_ : out) += event.raw;
+    }
+    if (malformed) {
+        tail_.insert(0, out);  // written before the connection is cut, in order
+        return on_stream_end(false);
     }
     if (out.empty()) return read_stream();
     session_->write_chunk(std::move(out), [self = shared_from_this()](beast::error_code ec) {
