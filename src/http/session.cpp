@@ -7,6 +7,8 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include "creditgate/observe/access_log.hpp"
+
 namespace creditgate {
 
 void SessionRegistry::close_idle_and_drain() {
@@ -60,14 +62,16 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
         return reply_error(api_error(ErrorCode::request_too_large,
                                      "The request body is larger than " +
                                          std::to_string(limits_.max_body_bytes) + " bytes."),
-                           "");
+                           new_request_id());
     }
     if (ec == http::error::header_limit) {
         return reply_error(
-            api_error(ErrorCode::request_too_large, "The request headers are too large."), "");
+            api_error(ErrorCode::request_too_large, "The request headers are too large."),
+            new_request_id());
     }
     if (ec) {
-        return reply_error(api_error(ErrorCode::invalid_request, "Malformed HTTP request."), "");
+        return reply_error(api_error(ErrorCode::invalid_request, "Malformed HTTP request."),
+                           new_request_id());
     }
     auto request = parser_->release();
     keep_alive_ = request.keep_alive() && !registry_.draining();

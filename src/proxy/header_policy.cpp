@@ -4,6 +4,8 @@
 #include <array>
 #include <string_view>
 
+#include <boost/range/iterator_range.hpp>
+
 namespace creditgate {
 
 namespace http = boost::beast::http;
@@ -30,13 +32,33 @@ constexpr std::array<std::string_view, 3> kResponseAllowed = {
     "openai-version",
 };
 
+// Headers the client named in its Connection header are hop-by-hop too (RFC 9110 7.6.1).
+bool named_in_connection(const http::fields& from, std::string_view name) {
+    for (const auto& value :
+         boost::make_iterator_range(from.equal_range(http::field::connection))) {
+        std::string_view tokens = value.value();
+        while (!tokens.empty()) {
+            auto comma = tokens.find(',');
+            auto token = tokens.substr(0, comma);
+            while (token.starts_with(' ') || token.starts_with('\t')) token.remove_prefix(1);
+            while (token.ends_with(' ') || token.ends_with('\t')) token.remove_suffix(1);
+            if (iequals(token, name)) return true;
+            if (comma == std::string_view::npos) break;
+            tokens.remove_prefix(comma + 1);
+        }
+    }
+    return false;
+}
+
 }  // namespace
 
 void copy_request_headers(const http::fields& from, http::fields& to) {
+    const bool has_connection = from.find(http::field::connection) != from.end();
     for (const auto& field : from) {
         auto name = field.name_string();
         bool denied = std::any_of(kRequestDenied.begin(), kRequestDenied.end(),
-                                  [&](std::string_view d) { return iequals(d, name); });
+                                  [&](std::string_view d) { return iequals(d, name); }) ||
+                      (has_connection && named_in_connection(from, name));
         if (!denied) to.insert(name, field.value());
     }
     // We parse the reply for usage: it must not be compressed.

@@ -79,4 +79,8 @@ void PublicApi::handle(const std::shared_ptr<HttpSession>& session, Request&& re
         ->start();
 }
 
+void PublicApi::close_idle_upstreams() {
+    for (auto& [name, pool] : context_.pools) pool->close_idle();
+}
+
 }  // namespace creditgate

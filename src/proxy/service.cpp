@@ -21,14 +21,30 @@ std::string host_port(const std::string& host, std::uint16_t port) {
            std::to_string(port);
 }
 
-// Polls until no request is in flight or the grace period ends.
-void wait_for_drain(net::io_context& context, std::atomic<int>& in_flight,
-                    std::chrono::steady_clock::time_point deadline) {
-    net::steady_timer timer(context);
-    while (in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+// Waits until no request is in flight or the grace period ends. Further signals during the drain
+// are logged and ignored: a second Ctrl-C must not cut requests that are being settled.
+void drain(net::io_context& control, net::signal_set& signals, std::atomic<int>& in_flight,
+           std::chrono::steady_clock::time_point deadline) {
+    std::function<void()> ignore_signals = [&] {
+        signals.async_wait([&](const beast::error_code& ec, int signal) {
+            if (ec) return;
+            spdlog::warn(R"({{"event":"signal_ignored_while_draining","signal":{}}})", signal);
+            ignore_signals();
+        });
+    };
+    ignore_signals();
+    net::steady_timer timer(control);
+    std::function<void()> poll = [&] {
+        if (in_flight.load() == 0 || std::chrono::steady_clock::now() >= deadline) {
+            signals.cancel();
+            return;
+        }
         timer.expires_after(std::chrono::milliseconds(20));
-        timer.wait();
-    }
+        timer.async_wait([&](const beast::error_code&) { poll(); });
+    };
+    poll();
+    control.restart();
+    control.run();
 }
 
 }  // namespace
@@ -55,12 +71,23 @@ int serve(std::shared_ptr<const Config> config) {
         handlers.push_back(public_apis.back().get());
     }
     AdminApi admin(config, ledger, keys);
+    // Teardown order matters, on every exit path: stop the threads, close idle pooled upstream
+    // sockets while their io_contexts exist, destroy unfinished requests (their holds end while
+    // the ledger still runs), then the handlers, then the ledger.
+    struct Teardown {
+        std::function<void()> run;
+        ~Teardown() { run(); }
+    } teardown{[&] {
+        server.stop();
+        for (auto& api : public_apis) api->close_idle_upstreams();
+        server.shutdown();
+        public_apis.clear();
+        ledger.stop();
+    }};
     SessionLimits limits{config->limits.max_body_bytes, 64 * 1024,
                          std::chrono::milliseconds(config->limits.client_idle_ms)};
-    SessionLimits admin_limits{1024 * 1024, 64 * 1024,
-                               std::chrono::milliseconds(config->limits.client_idle_ms)};
     auto public_port = server.listen_all(config->listen, handlers, limits);
-    auto admin_port = server.listen_one(config->admin_listen, 0, admin, admin_limits);
+    auto admin_port = server.listen_one(config->admin_listen, 0, admin, limits);
 
     // Signals are handled on the main thread, away from the I/O threads.
     net::io_context control;
@@ -81,14 +108,12 @@ int serve(std::shared_ptr<const Config> config) {
     spdlog::info(R"({{"event":"draining","signal":{},"in_flight":{}}})", received,
                  in_flight.load());
     server.begin_drain();
-    control.restart();
-    wait_for_drain(control, in_flight,
-                   std::chrono::steady_clock::now() +
-                       std::chrono::milliseconds(config->limits.shutdown_grace_ms));
+    drain(control, signals, in_flight,
+          std::chrono::steady_clock::now() +
+              std::chrono::milliseconds(config->limits.shutdown_grace_ms));
     auto left = in_flight.load();
-    server.shutdown();  // requests past the grace period end their holds here
-    public_apis.clear();
-    ledger.stop();
+    teardown.run();  // requests past the grace period end their holds here
+    teardown.run = [] {};
     spdlog::info(R"({{"event":"stopped","unfinished_requests":{}}})", left);
     spdlog::shutdown();
     return 0;

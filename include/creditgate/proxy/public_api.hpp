@@ -12,6 +12,8 @@ class PublicApi final : public RequestHandler {
               const std::map<std::string, std::shared_ptr<ssl::context>>& tls_by_provider);
 
     void handle(const std::shared_ptr<HttpSession>& session, Request&& request) override;
+    // Shutdown: closes pooled idle connections; call once this thread's loop has stopped.
+    void close_idle_upstreams();
 
   private:
     void list_models(const std::shared_ptr<HttpSession>& session, const std::string& request_id);

@@ -21,6 +21,8 @@ class UpstreamPool {
     // Returns a connection whose last response was read completely and allows keep-alive.
     void give_back(std::unique_ptr<UpstreamConnection> connection);
 
+    void close_idle() { idle_.clear(); }
+
     const ProviderConfig& provider() const { return provider_; }
 
   private:
