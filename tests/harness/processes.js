@@ -97,17 +97,20 @@ export async function waitForExit(child, timeoutMs = STOP_TIMEOUT_MS) {
 }
 
 export class MockUpstream {
-  static async start() {
+  /** `tls`: {cert, key} PEM file paths to serve HTTPS instead of HTTP. */
+  static async start({ tls } = {}) {
+    const args = ['--listen', '127.0.0.1:0', '--threads', '2'];
+    if (tls) args.push('--tls-cert', tls.cert, '--tls-key', tls.key);
     const { child, match } = await spawnUntilReady(
-      binaries().mock, ['--listen', '127.0.0.1:0', '--threads', '2'],
+      binaries().mock, args,
       { env: process.env, pattern: /^listening 127\.0\.0\.1:(\d+)$/, name: 'mock_upstream' });
-    return new MockUpstream(child, Number(match[1]));
+    return new MockUpstream(child, Number(match[1]), tls ? 'https' : 'http');
   }
 
-  constructor(child, port) {
+  constructor(child, port, scheme = 'http') {
     this.child = child;
     this.port = port;
-    this.url = `http://127.0.0.1:${port}`;
+    this.url = `${scheme}://127.0.0.1:${port}`;
   }
 
   async stats() {
