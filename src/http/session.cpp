@@ -21,6 +21,7 @@ void SessionRegistry::close_idle_and_drain() {
 HttpSession::HttpSession(tcp::socket socket, RequestHandler& handler, const SessionLimits& limits,
                          SessionRegistry& registry)
     : stream_(std::move(socket)), handler_(handler), limits_(limits), registry_(registry) {
+    buffer_.reserve(kReadCapacityBytes);  // a typical request in one read, not several of 512
     registry_.add(this);
 }
 

@@ -247,9 +247,10 @@ std::int64_t SqliteStore::insert_account(const std::string& name, std::int64_t c
 
 std::vector<AccountRecord> SqliteStore::load_accounts() {
     auto& q = prepare(
-        "SELECT a.id, a.name, a.created_at_ms, COALESCE((SELECT e.balance_after_nanos FROM entries "
-        "e "
-        "WHERE e.account_id = a.id ORDER BY e.id DESC LIMIT 1), 0) FROM accounts a ORDER BY a.id");
+        "SELECT a.id, a.name, a.created_at_ms, "
+        "COALESCE((SELECT e.balance_after_nanos FROM entries e WHERE e.account_id = a.id "
+        "ORDER BY e.id DESC LIMIT 1), 0) "
+        "FROM accounts a ORDER BY a.id");
     std::vector<AccountRecord> out;
     while (q.step()) out.push_back({q.int64(0), q.text(1), q.int64(2), q.int64(3)});
     return out;
@@ -257,8 +258,8 @@ std::vector<AccountRecord> SqliteStore::load_accounts() {
 
 std::int64_t SqliteStore::insert_key(const KeyRecord& key) {
     prepare(
-        "INSERT INTO api_keys (account_id, name, hash, prefix, created_at_ms) VALUES (?, ?, ?, ?, "
-        "?)")
+        "INSERT INTO api_keys (account_id, name, hash, prefix, created_at_ms) "
+        "VALUES (?, ?, ?, ?, ?)")
         .bind(1, key.account_id)
         .bind(2, key.name)
         .bind(3, key.hash)
@@ -279,9 +280,7 @@ bool SqliteStore::revoke_key(std::int64_t key_id, std::int64_t revoked_at_ms) {
 namespace {
 constexpr const char* kKeyColumns =
     "SELECT id, account_id, name, hash, prefix, created_at_ms, revoked_at_ms FROM api_keys ";
-}
 
-namespace {
 template <typename Row>
 std::vector<KeyRecord> read_keys(Row& q) {
     std::vector<KeyRecord> out;

@@ -60,6 +60,7 @@ class SessionRegistry {
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
   public:
     using Done = std::function<void(beast::error_code)>;
+    static constexpr std::size_t kReadCapacityBytes = 4 * 1024;
 
     HttpSession(tcp::socket socket, RequestHandler& handler, const SessionLimits& limits,
                 SessionRegistry& registry);

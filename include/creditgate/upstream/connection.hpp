@@ -34,6 +34,8 @@ std::shared_ptr<ssl::context> make_client_tls_context(const ProviderConfig& prov
 
 class UpstreamConnection {
   public:
+    static constexpr std::size_t kReadCapacityBytes = 16 * 1024;
+
     UpstreamConnection(net::any_io_executor executor, const ProviderConfig& provider,
                        ssl::context* tls);
 
