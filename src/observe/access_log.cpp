@@ -1,37 +1,87 @@
 #include "creditgate/observe/access_log.hpp"
 
+#include <fmt/format.h>
 #include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
-#include <nlohmann/json.hpp>
 #include <random>
 
 namespace creditgate {
 
+namespace {
+
+// Appends `text` as a JSON string. Fields such as path and model come from clients: quotes,
+// backslashes and control bytes are escaped, invalid UTF-8 is passed through as bytes (the
+// line is still one line, which is what log shippers need).
+void append_json_string(fmt::memory_buffer& out, std::string_view text) {
+    out.push_back('"');
+    for (char c : text) {
+        switch (c) {
+            case '"':
+                out.append(std::string_view("\\\""));
+                break;
+            case '\\':
+                out.append(std::string_view("\\\\"));
+                break;
+            case '\n':
+                out.append(std::string_view("\\n"));
+                break;
+            case '\r':
+                out.append(std::string_view("\\r"));
+                break;
+            case '\t':
+                out.append(std::string_view("\\t"));
+                break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20) {
+                    fmt::format_to(std::back_inserter(out), "\\u{:04x}", static_cast<unsigned>(c));
+                } else {
+                    out.push_back(c);
+                }
+        }
+    }
+    out.push_back('"');
+}
+
+void append_field(fmt::memory_buffer& out, std::string_view name, std::string_view value) {
+    fmt::format_to(std::back_inserter(out), ",\"{}\":", name);
+    append_json_string(out, value);
+}
+
+void append_field(fmt::memory_buffer& out, std::string_view name, std::int64_t value) {
+    fmt::format_to(std::back_inserter(out), ",\"{}\":{}", name, value);
+}
+
+}  // namespace
+
+// Formatted directly (no JSON object is built): this runs once per request on the I/O thread.
 void log_access(const AccessRecord& r) {
     auto elapsed = std::chrono::steady_clock::now() - r.started;
-    nlohmann::json line = {
-        {"event", "request"},
-        {"request_id", r.request_id},
-        {"method", r.method},
-        {"path", r.path},
-        {"status", r.status},
-        {"duration_us", std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count()},
-    };
-    if (r.account_id) line["account_id"] = r.account_id;
-    if (r.key_id) line["key_id"] = r.key_id;
+    fmt::memory_buffer out;
+    out.append(std::string_view(R"({"event":"request")"));
+    append_field(out, "request_id", r.request_id);
+    append_field(out, "method", r.method);
+    append_field(out, "path", r.path);
+    append_field(out, "status", r.status);
+    append_field(out, "duration_us",
+                 std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
+    if (r.account_id) append_field(out, "account_id", r.account_id);
+    if (r.key_id) append_field(out, "key_id", r.key_id);
     if (!r.model.empty()) {
-        line["model"] = r.model;
-        line["stream"] = r.stream;
-        line["prompt_tokens"] = r.prompt_tokens;
-        line["cached_tokens"] = r.cached_tokens;
-        line["completion_tokens"] = r.completion_tokens;
-        line["cost_nanos"] = r.cost_nanos;
+        append_field(out, "model", r.model);
+        out.append(std::string_view(r.stream ? R"(,"stream":true)" : R"(,"stream":false)"));
+        append_field(out, "prompt_tokens", r.prompt_tokens);
+        append_field(out, "cached_tokens", r.cached_tokens);
+        append_field(out, "completion_tokens", r.completion_tokens);
+        append_field(out, "cost_nanos", r.cost_nanos);
     }
-    if (r.upstream_first_byte_us >= 0) line["upstream_first_byte_us"] = r.upstream_first_byte_us;
-    if (!r.flags.empty()) line["flags"] = r.flags;
-    if (!r.error_code.empty()) line["error"] = r.error_code;
-    spdlog::info(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    if (r.upstream_first_byte_us >= 0) {
+        append_field(out, "upstream_first_byte_us", r.upstream_first_byte_us);
+    }
+    if (!r.flags.empty()) append_field(out, "flags", r.flags);
+    if (!r.error_code.empty()) append_field(out, "error", r.error_code);
+    out.push_back('}');
+    spdlog::info(std::string_view(out.data(), out.size()));
 }
 
 std::string new_request_id() {
