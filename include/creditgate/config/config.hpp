@@ -14,8 +14,8 @@
 namespace creditgate {
 
 struct ListenAddress {
-    std::string host;     // literal IPv4/IPv6 address or "localhost"
-    std::uint16_t port;   // 0 = any free port (tests)
+    std::string host;    // literal IPv4/IPv6 address or "localhost"
+    std::uint16_t port;  // 0 = any free port (tests)
 };
 
 struct Limits {
@@ -23,19 +23,19 @@ struct Limits {
     int upstream_connect_ms = 5'000;
     int upstream_first_byte_ms = 120'000;
     int upstream_idle_ms = 60'000;
-    int client_idle_ms = 60'000;            // keep-alive idle and request read timeout
+    int client_idle_ms = 60'000;  // keep-alive idle and request read timeout
     std::size_t max_upstream_body_bytes = 64 * 1024 * 1024;  // non-streamed reply we buffer
-    int shutdown_grace_ms = 30'000;         // SIGTERM: how long in-flight requests may finish
+    int shutdown_grace_ms = 30'000;  // SIGTERM: how long in-flight requests may finish
 };
 
 struct ProviderConfig {
     std::string name;
-    std::string scheme;     // "http" or "https"
+    std::string scheme;  // "http" or "https"
     std::string host;
-    std::uint16_t port = 0; // defaulted from the scheme when the URL has none
-    std::string base_path;  // path of base_url without a trailing '/', e.g. "/v1"
-    std::string api_key;    // value of the env variable named by api_key_env; never logged
-    std::string ca_file;    // optional extra CA bundle (PEM) to trust, for private upstreams
+    std::uint16_t port = 0;  // defaulted from the scheme when the URL has none
+    std::string base_path;   // path of base_url without a trailing '/', e.g. "/v1"
+    std::string api_key;     // value of the env variable named by api_key_env; never logged
+    std::string ca_file;     // optional extra CA bundle (PEM) to trust, for private upstreams
 };
 
 struct ModelConfig {
@@ -51,7 +51,7 @@ struct Config {
     ListenAddress admin_listen{"127.0.0.1", 8081};
     std::string admin_token;  // value of admin.token_env; never logged
     std::string sqlite_path = "var/creditgate.db";
-    int threads = 0;          // resolved: 0 in the file becomes the number of cores
+    int threads = 0;  // resolved: 0 in the file becomes the number of cores
     Limits limits;
     Markup markup;
     std::map<std::string, ProviderConfig> providers;
@@ -62,13 +62,13 @@ struct Config {
 // Thrown for any invalid configuration. json_path names the offending field
 // (e.g. models["gpt-4o"].input); message says what was expected.
 class ConfigError : public std::runtime_error {
-public:
+  public:
     ConfigError(std::string json_path, const std::string& message)
         : std::runtime_error(json_path.empty() ? message : json_path + ": " + message),
           json_path_(std::move(json_path)) {}
     const std::string& json_path() const { return json_path_; }
 
-private:
+  private:
     std::string json_path_;
 };
 

@@ -3,4 +3,6 @@
 #include <string_view>
 
 // The version the binary reports comes from the CMake project version.
-TEST(BuildInfo, VersionIsDefinedByTheBuild) { EXPECT_FALSE(std::string_view(CREDITGATE_VERSION).empty()); }
+TEST(BuildInfo, VersionIsDefinedByTheBuild) {
+    EXPECT_FALSE(std::string_view(CREDITGATE_VERSION).empty());
+}
