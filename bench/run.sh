@@ -198,7 +198,8 @@ thread_ticks() {  # tid:ticks for each thread of a pid, in tid order (creation o
 # --- Metadata ----------------------------------------------------------------------------------
 
 busy_processes() {
-  ps -eo stat=,comm= | awk '$1 ~ /^R/ {print $2}' | grep -v -e '^ps$' -e '^awk$' | sort | uniq -c |
+  # (awk, not grep -v: grep exits 1 when nothing else is running, which pipefail would make fatal)
+  ps -eo stat=,comm= | awk '$1 ~ /^R/ && $2 != "ps" && $2 != "awk" {print $2}' | sort | uniq -c |
     sort -rn | head -6 | awk '{printf "%s%s×%s", (NR>1?", ":""), $2, $1}'
 }
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
