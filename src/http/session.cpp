@@ -108,12 +108,26 @@ void HttpSession::on_reply_written(beast::error_code ec, bool keep_alive) {
 
 void HttpSession::finish_request(bool keep_alive) {
     stop_watching();
-    if (!keep_alive || registry_.draining()) {
-        beast::error_code ignored;
-        stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-        return abort();
-    }
+    if (!keep_alive || registry_.draining()) return linger_close();
     do_read();
+}
+
+// Closing while the client is still sending (a body over the limit) would reset the connection
+// and lose the reply we just wrote: finish sending, then read and discard for a bounded time.
+void HttpSession::linger_close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(kLingerTime);
+    linger_read();
+}
+
+void HttpSession::linger_read() {
+    buffer_.clear();
+    stream_.async_read_some(buffer_.prepare(kReadCapacityBytes),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                if (ec) return self->abort();  // EOF, timeout or reset
+                                self->linger_read();
+                            });
 }
 
 void HttpSession::begin_stream(http::response<http::empty_body>&& header, Done done) {

@@ -61,6 +61,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   public:
     using Done = std::function<void(beast::error_code)>;
     static constexpr std::size_t kReadCapacityBytes = 4 * 1024;
+    static constexpr std::chrono::seconds kLingerTime{2};
 
     HttpSession(tcp::socket socket, RequestHandler& handler, const SessionLimits& limits,
                 SessionRegistry& registry);
@@ -93,6 +94,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     void on_reply_written(beast::error_code ec, bool keep_alive);
     void arm_watch(std::uint64_t generation, std::function<void()> on_gone);
     void finish_request(bool keep_alive);
+    void linger_close();
+    void linger_read();
 
     beast::tcp_stream stream_;
     beast::flat_buffer buffer_;
