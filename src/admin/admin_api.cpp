@@ -93,9 +93,9 @@ struct AdminApi::Call {
     // Ledger callbacks run on the writer thread: hop back to the session's thread to reply.
     template <typename T>
     Callback<T> on_session(std::function<void(T&)> fn) {
-        return [self = this, keep = session, fn = std::move(fn)](T value) mutable {
-            net::post(keep->executor(), [self, fn = std::move(fn),
-                                         value = std::move(value)]() mutable { fn(value); });
+        return [keep = session, fn = std::move(fn)](T value) mutable {
+            net::post(keep->executor(),
+                      [fn = std::move(fn), value = std::move(value)]() mutable { fn(value); });
         };
     }
     void reply(http::status status, const nlohmann::json& body) {
