@@ -1,22 +1,15 @@
 #include "creditgate/admin/render.hpp"
 
-#include <ctime>
-
+#include "creditgate/admin/time_text.hpp"
 #include "creditgate/pricing/decimal.hpp"
+#include "creditgate/store/store.hpp"
 
 namespace creditgate {
 
-std::string format_time_ms(std::int64_t epoch_ms) {
-    std::time_t seconds = static_cast<std::time_t>(epoch_ms / 1000);
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char text[40];
-    auto n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
-    std::snprintf(text + n, sizeof text - n, ".%03dZ", static_cast<int>(epoch_ms % 1000));
-    return text;
-}
-
 nlohmann::json account_json(const AccountBalance& a) {
+    // What is left of each credit, in the order spending consumes them.
+    nlohmann::json grants = nlohmann::json::array();
+    for (const auto& g : a.grants) grants.push_back(grant_json(g));
     return {{"id", a.id},
             {"object", "account"},
             {"name", a.name},
@@ -26,7 +19,27 @@ nlohmann::json account_json(const AccountBalance& a) {
             {"available", format_nanos(a.available_nanos())},
             {"balance_nanos", a.balance_nanos},
             {"reserved_nanos", a.reserved_nanos},
-            {"available_nanos", a.available_nanos()}};
+            {"available_nanos", a.available_nanos()},
+            {"owed", format_nanos(a.owed_nanos)},
+            {"owed_nanos", a.owed_nanos},
+            {"grants", std::move(grants)}};
+}
+
+nlohmann::json grant_json(const GrantRecord& g) {
+    return {
+        {"id", g.id},
+        {"object", "credit_grant"},
+        {"kind", to_string(g.kind)},
+        {"entry_id", g.entry_id},
+        {"amount", format_nanos(g.amount_nanos)},
+        {"remaining", format_nanos(g.remaining_nanos())},
+        {"amount_nanos", g.amount_nanos},
+        {"remaining_nanos", g.remaining_nanos()},
+        {"priority", g.kind == GrantKind::grant ? nlohmann::json(g.priority) : nlohmann::json()},
+        {"expires_at",
+         g.expires_at_ms ? nlohmann::json(format_time_ms(*g.expires_at_ms)) : nlohmann::json()},
+        {"reference", g.reference.empty() ? nlohmann::json() : nlohmann::json(g.reference)},
+        {"created_at", format_time_ms(g.created_at_ms)}};
 }
 
 nlohmann::json key_json(const KeyRecord& k) {
@@ -73,6 +86,7 @@ nlohmann::json entry_json(const EntryRecord& e) {
             {"balance_after_nanos", e.balance_after_nanos},
             {"flags", std::move(flags)},
             {"reference", e.reference.empty() ? nlohmann::json() : nlohmann::json(e.reference)},
+            {"actor", e.actor.empty() ? nlohmann::json() : nlohmann::json(e.actor)},
             {"usage", std::move(raw_usage)},
             {"price_version",
              e.price_version.empty() ? nlohmann::json() : nlohmann::json(e.price_version)},

@@ -112,27 +112,70 @@ ListenAddress parse_listen(const json& value, const std::string& path) {
     return config_detail::parse_listen_address(config_detail::require_string(value, path), path);
 }
 
-void parse_admin(const json& value, const EnvLookup& env, Config& config) {
-    const ObjectReader reader(value, "admin", {"listen", "token_env"});
-    config.admin_listen = parse_listen(reader.required("listen"), reader.path_of("listen"));
-
-    const std::string token_path = reader.path_of("token_env");
-    const std::string variable =
-        config_detail::require_env_name(reader.required("token_env"), token_path);
+// Reads an admin token from the environment variable named at `path`.
+std::string read_admin_token(const json& value, const std::string& path, const EnvLookup& env) {
+    const std::string variable = config_detail::require_env_name(value, path);
     const std::optional<std::string> token = env(variable);
     if (!token || token->empty()) {
-        throw ConfigError(token_path, "the environment variable " + variable +
-                                          " is not set (it must hold the admin API token)");
+        throw ConfigError(path, "the environment variable " + variable +
+                                    " is not set (it must hold the admin API token)");
     }
     if (token->size() < kMinAdminTokenChars) {
-        throw ConfigError(token_path, "the admin token in " + variable + " must be at least " +
-                                          std::to_string(kMinAdminTokenChars) + " characters long");
+        throw ConfigError(path, "the admin token in " + variable + " must be at least " +
+                                    std::to_string(kMinAdminTokenChars) + " characters long");
     }
     if (has_control_character(*token)) {
-        throw ConfigError(token_path, "the admin token in " + variable +
-                                          " contains control characters (a trailing newline?)");
+        throw ConfigError(path, "the admin token in " + variable +
+                                    " contains control characters (a trailing newline?)");
     }
-    config.admin_token = *token;
+    return *token;
+}
+
+// Either one token (`token_env`, named "admin") or several named ones (`tokens`), so each
+// admin's money movements are audited under their own name.
+void parse_admin(const json& value, const EnvLookup& env, Config& config) {
+    const ObjectReader reader(value, "admin", {"listen", "token_env", "tokens"});
+    config.admin_listen = parse_listen(reader.required("listen"), reader.path_of("listen"));
+    const json* single = reader.optional("token_env");
+    const json* several = reader.optional("tokens");
+    if (single == nullptr && several == nullptr) {
+        throw ConfigError(reader.path_of("token_env"),
+                          "missing required field (or list named tokens under admin.tokens)");
+    }
+    if (single != nullptr && several != nullptr) {
+        throw ConfigError(reader.path_of("tokens"), "give token_env or tokens, not both");
+    }
+    if (single != nullptr) {
+        config.admin_tokens.push_back(
+            {"admin", read_admin_token(*single, reader.path_of("token_env"), env)});
+        return;
+    }
+    const std::string list_path = reader.path_of("tokens");
+    if (!several->is_array() || several->empty()) {
+        throw ConfigError(list_path, "must be a non-empty array of {\"name\", \"token_env\"}");
+    }
+    for (std::size_t i = 0; i < several->size(); ++i) {
+        const std::string item_path = list_path + "[" + std::to_string(i) + "]";
+        const ObjectReader item((*several)[i], item_path, {"name", "token_env"});
+        const std::string name_path = item.path_of("name");
+        std::string name =
+            config_detail::require_non_empty_string(item.required("name"), name_path);
+        if (name.size() > 64 || has_control_character(name)) {
+            throw ConfigError(name_path, "must be 1 to 64 characters without control characters");
+        }
+        for (const auto& existing : config.admin_tokens) {
+            if (existing.name == name) throw ConfigError(name_path, "duplicate token name");
+        }
+        std::string token =
+            read_admin_token(item.required("token_env"), item.path_of("token_env"), env);
+        for (const auto& existing : config.admin_tokens) {
+            if (existing.token == token) {
+                throw ConfigError(item.path_of("token_env"),
+                                  "two admin tokens have the same value");
+            }
+        }
+        config.admin_tokens.push_back({std::move(name), std::move(token)});
+    }
 }
 
 void check_listeners_distinct(const Config& config) {
@@ -146,10 +189,40 @@ void check_listeners_distinct(const Config& config) {
 }
 
 void parse_database(const json& value, Config& config) {
-    const ObjectReader reader(value, "database", {"sqlite"});
+    const ObjectReader reader(value, "database", {"sqlite", "durability"});
     if (const auto* sqlite = reader.optional("sqlite")) {
         config.sqlite_path =
             config_detail::require_non_empty_string(*sqlite, reader.path_of("sqlite"));
+    }
+    if (const auto* durability = reader.optional("durability")) {
+        const std::string path = reader.path_of("durability");
+        const std::string text = config_detail::require_string(*durability, path);
+        if (text == "process") {
+            config.durability = Durability::process;
+        } else if (text == "power") {
+            config.durability = Durability::power;
+        } else {
+            throw ConfigError(path, "must be \"process\" or \"power\"");
+        }
+    }
+}
+
+void parse_ledger(const json& value, LedgerSettings& ledger) {
+    const ObjectReader reader(value, "ledger", {"hold_timeout_s", "on_abandoned"});
+    if (const auto* timeout = reader.optional("hold_timeout_s")) {
+        ledger.hold_timeout_s =
+            config_detail::require_integer(*timeout, reader.path_of("hold_timeout_s"), 10, 86'400);
+    }
+    if (const auto* rule = reader.optional("on_abandoned")) {
+        const std::string path = reader.path_of("on_abandoned");
+        const std::string text = config_detail::require_string(*rule, path);
+        if (text == "void") {
+            ledger.on_abandoned = AbandonRule::void_hold;
+        } else if (text == "charge_quote") {
+            ledger.on_abandoned = AbandonRule::charge_quote;
+        } else {
+            throw ConfigError(path, "must be \"void\" or \"charge_quote\"");
+        }
     }
 }
 
@@ -309,14 +382,15 @@ std::optional<std::string> process_env(const std::string& name) {
 Config parse_config(std::string_view json_text, const EnvLookup& env) {
     const EnvLookup lookup = env ? env : EnvLookup(process_env);
     const json root = parse_json(json_text);
-    const ObjectReader reader(
-        root, "",
-        {"listen", "admin", "database", "threads", "limits", "markup", "providers", "models"});
+    const ObjectReader reader(root, "",
+                              {"listen", "admin", "database", "ledger", "threads", "limits",
+                               "markup", "providers", "models"});
     Config config;
     config.listen = parse_listen(reader.required("listen"), "listen");
     parse_admin(reader.required("admin"), lookup, config);
     check_listeners_distinct(config);
     if (const auto* database = reader.optional("database")) parse_database(*database, config);
+    if (const auto* ledger = reader.optional("ledger")) parse_ledger(*ledger, config.ledger);
     config.threads = resolve_threads(reader.optional("threads"));
     if (const auto* limits = reader.optional("limits")) parse_limits(*limits, config.limits);
     if (const auto* markup = reader.optional("markup")) parse_markup(*markup, config.markup);

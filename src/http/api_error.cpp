@@ -78,8 +78,14 @@ ApiError api_error_from(LedgerResult result) {
             return api_error(ErrorCode::not_found, "No such account.");
         case LedgerResult::hold_not_found:
             return api_error(ErrorCode::not_found, "No such hold.");
+        case LedgerResult::hold_closed:
+            return api_error(ErrorCode::invalid_request, "The hold has already ended.");
         case LedgerResult::invalid_amount:
             return api_error(ErrorCode::invalid_request, "The amount must be positive.", "amount");
+        case LedgerResult::invalid_expiry:
+            return api_error(ErrorCode::invalid_request,
+                             "'expires_at' must be in the future, and only grants expire.",
+                             "expires_at");
         case LedgerResult::overflow:
             return api_error(ErrorCode::invalid_request, "The amount is too large.", "amount");
         case LedgerResult::idempotency_conflict:

@@ -66,9 +66,16 @@ void ChatExchange::start() {
                                            "The request is too large to price.", "messages"));
     }
     quote_ = quote.cost;
-    HoldRequest hold{key_.account_id,        key_.key_id,
-                     record_.request_id,     chat_->model,
-                     "/v1/chat/completions", quote.cost.total_nanos};
+    HoldRequest hold;
+    hold.account_id = key_.account_id;
+    hold.key_id = key_.key_id;
+    hold.request_id = record_.request_id;
+    hold.model = chat_->model;
+    hold.endpoint = "/v1/chat/completions";
+    hold.amount_nanos = quote.cost.total_nanos;
+    hold.quote_provider_nanos = quote.cost.provider_nanos;
+    hold.quote_markup_nanos = quote.cost.markup_nanos;
+    hold.price_version = config.price_version;
     context_.ledger.hold(std::move(hold), [self = shared_from_this()](HoldOutcome outcome) {
         net::post(self->session_->executor(), [self, outcome] { self->on_hold(outcome); });
     });

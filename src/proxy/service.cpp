@@ -51,7 +51,11 @@ void drain(net::io_context& control, net::signal_set& signals, std::atomic<int>&
 
 int serve(std::shared_ptr<const Config> config) {
     std::signal(SIGPIPE, SIG_IGN);
-    Ledger ledger(std::make_unique<SqliteStore>(config->sqlite_path, Durability::process));
+    LedgerOptions ledger_options;
+    ledger_options.hold_timeout_ms = config->ledger.hold_timeout_s * 1000;
+    ledger_options.on_abandoned = config->ledger.on_abandoned;
+    Ledger ledger(std::make_unique<SqliteStore>(config->sqlite_path, config->durability),
+                  std::move(ledger_options));
     auto abandoned = ledger.start();
     KeyRegistry keys(ledger);
     keys.load();

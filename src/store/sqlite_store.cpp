@@ -1,9 +1,8 @@
 #include "creditgate/store/sqlite_store.hpp"
 
-#include <sqlite3.h>
-
 #include <filesystem>
-#include <unordered_map>
+
+#include "sqlite_statement.hpp"
 
 namespace creditgate {
 
@@ -13,6 +12,7 @@ namespace {
 // Balances are not stored: an account's balance is the balance_after of its newest entry,
 // and reserved is the sum of its open holds, so both are derivable and checkable.
 constexpr const char* kMigrations[] = {
+    // v1: accounts, keys, holds, entries, idempotency.
     R"sql(
 CREATE TABLE accounts (
   id            INTEGER PRIMARY KEY,
@@ -74,86 +74,64 @@ CREATE TABLE idempotency (
   PRIMARY KEY (scope, key)
 );
 )sql",
+    // v2: credit buckets (grants) and what consumed them (allocations); hold deadlines and the
+    // quote's split; the admin who made an entry. Version-1 top-ups become buckets, and their
+    // charges are allocated to them oldest first (the only burn order version 1 knew): each
+    // debit takes the overlap of its cumulative-debit interval with each bucket's
+    // cumulative-credit interval, so a debt left by an overrun is paid by the next top-up.
+    R"sql(
+ALTER TABLE holds ADD COLUMN quote_provider_nanos INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE holds ADD COLUMN quote_markup_nanos INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE holds ADD COLUMN deadline_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE holds ADD COLUMN price_version TEXT NOT NULL DEFAULT '';
+UPDATE holds SET quote_provider_nanos = amount_nanos;
+ALTER TABLE entries ADD COLUMN actor TEXT NOT NULL DEFAULT '';
+CREATE INDEX entries_time ON entries(created_at_ms);
+CREATE INDEX entries_account_time ON entries(account_id, created_at_ms);
+CREATE TABLE grants (
+  id            INTEGER PRIMARY KEY,
+  account_id    INTEGER NOT NULL REFERENCES accounts(id),
+  entry_id      INTEGER NOT NULL UNIQUE REFERENCES entries(id),
+  kind          TEXT NOT NULL CHECK (kind IN ('topup','grant','adjustment')),
+  amount_nanos  INTEGER NOT NULL CHECK (amount_nanos > 0),
+  priority      INTEGER NOT NULL,
+  expires_at_ms INTEGER,
+  reference     TEXT NOT NULL DEFAULT '',
+  created_at_ms INTEGER NOT NULL
+);
+CREATE INDEX grants_account ON grants(account_id);
+CREATE TABLE allocations (
+  entry_id     INTEGER NOT NULL REFERENCES entries(id),
+  grant_id     INTEGER NOT NULL REFERENCES grants(id),
+  amount_nanos INTEGER NOT NULL CHECK (amount_nanos > 0),
+  PRIMARY KEY (entry_id, grant_id)
+);
+CREATE INDEX allocations_grant ON allocations(grant_id);
+INSERT INTO grants (account_id, entry_id, kind, amount_nanos, priority, reference, created_at_ms)
+  SELECT account_id, id, 'topup', amount_nanos, 0, reference, created_at_ms
+  FROM entries WHERE type = 'topup' ORDER BY id;
+WITH c AS (SELECT id, account_id, amount_nanos AS amount,
+                  SUM(amount_nanos) OVER (PARTITION BY account_id ORDER BY id) AS hi
+           FROM grants),
+     d AS (SELECT id, account_id, -amount_nanos AS amount,
+                  SUM(-amount_nanos) OVER (PARTITION BY account_id ORDER BY id) AS hi
+           FROM entries WHERE amount_nanos < 0)
+INSERT INTO allocations (entry_id, grant_id, amount_nanos)
+  SELECT d.id, c.id, MIN(c.hi, d.hi) - MAX(c.hi - c.amount, d.hi - d.amount)
+  FROM c JOIN d ON c.account_id = d.account_id
+  WHERE MIN(c.hi, d.hi) > MAX(c.hi - c.amount, d.hi - d.amount);
+)sql",
 };
 static_assert(std::size(kMigrations) == SqliteStore::kSchemaVersion);
 
-std::string error_text(sqlite3* db, const char* what) {
-    return std::string(what) + ": " + sqlite3_errmsg(db);
-}
-
 }  // namespace
 
-// A prepared statement, reset after every use. Bind indexes start at 1 as in SQLite.
-class SqliteStore::Statement {
-  public:
-    Statement(sqlite3* db, const char* sql) : db_(db) {
-        if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) !=
-            SQLITE_OK) {
-            throw StoreError(error_text(db, "prepare"));
-        }
+SqliteStore::SqliteStore(const std::string& path, Durability durability, OpenMode mode)
+    : mode_(mode), cache_(std::make_unique<Cache>()) {
+    if (mode == OpenMode::read_only) {
+        open_read_only(path);
+        return;
     }
-    ~Statement() { sqlite3_finalize(stmt_); }
-    Statement(const Statement&) = delete;
-    Statement& operator=(const Statement&) = delete;
-
-    Statement& bind(int index, std::int64_t value) {
-        check(sqlite3_bind_int64(stmt_, index, value), "bind");
-        return *this;
-    }
-    Statement& bind(int index, const std::string& value) {
-        check(sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
-                                SQLITE_TRANSIENT),
-              "bind");
-        return *this;
-    }
-    Statement& bind(int index, const std::optional<std::int64_t>& value) {
-        if (value) return bind(index, *value);
-        check(sqlite3_bind_null(stmt_, index), "bind");
-        return *this;
-    }
-
-    // Steps once; true while a row is available. Resets itself when done or on error.
-    bool step() {
-        int rc = sqlite3_step(stmt_);
-        if (rc == SQLITE_ROW) return true;
-        sqlite3_reset(stmt_);
-        sqlite3_clear_bindings(stmt_);
-        if (rc != SQLITE_DONE) throw StoreError(error_text(db_, "step"));
-        return false;
-    }
-    void run() {
-        while (step()) {
-        }
-    }
-    std::int64_t int64(int column) const { return sqlite3_column_int64(stmt_, column); }
-    std::optional<std::int64_t> optional_int64(int column) const {
-        if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) return std::nullopt;
-        return int64(column);
-    }
-    std::string text(int column) const {
-        auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-        return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)))
-                 : std::string();
-    }
-    void finish() {
-        sqlite3_reset(stmt_);
-        sqlite3_clear_bindings(stmt_);
-    }
-
-  private:
-    void check(int rc, const char* what) {
-        if (rc != SQLITE_OK) throw StoreError(error_text(db_, what));
-    }
-    sqlite3* db_;
-    sqlite3_stmt* stmt_ = nullptr;
-};
-
-struct SqliteStore::Cache {
-    std::unordered_map<const char*, std::unique_ptr<Statement>> statements;
-};
-
-SqliteStore::SqliteStore(const std::string& path, Durability durability)
-    : cache_(std::make_unique<Cache>()) {
     std::error_code ec;
     auto parent = std::filesystem::path(path).parent_path();
     if (!parent.empty()) std::filesystem::create_directories(parent, ec);
@@ -196,10 +174,7 @@ SqliteStore::Statement& SqliteStore::prepare(const char* sql) {
 
 void SqliteStore::migrate() {
     exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
-    auto& read = prepare("SELECT COALESCE(MAX(version), 0) FROM schema_version");
-    read.step();
-    auto version = static_cast<int>(read.int64(0));
-    read.finish();
+    const int version = schema_version();
     if (version > kSchemaVersion) {
         throw StoreError("database schema version " + std::to_string(version) +
                          " is newer than this binary supports (" + std::to_string(kSchemaVersion) +
@@ -218,8 +193,41 @@ void SqliteStore::migrate() {
     }
 }
 
+void SqliteStore::open_read_only(const std::string& path) {
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) !=
+        SQLITE_OK) {
+        std::string message = error_text(db_, ("open " + path).c_str());
+        sqlite3_close(db_);
+        db_ = nullptr;
+        throw StoreError(message);
+    }
+    sqlite3_busy_timeout(db_, 5'000);
+    auto version = schema_version();
+    if (version != kSchemaVersion) {
+        throw StoreError("database schema version " + std::to_string(version) +
+                         " is not this binary's (" + std::to_string(kSchemaVersion) +
+                         "): run the matching creditgate serve once to migrate it");
+    }
+}
+
+int SqliteStore::schema_version() {
+    auto& read = prepare(
+        "SELECT CASE WHEN EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'schema_version') "
+        "THEN 1 ELSE 0 END");
+    read.step();
+    const bool exists = read.int64(0) == 1;
+    read.finish();
+    if (!exists) return 0;
+    auto& version = prepare("SELECT COALESCE(MAX(version), 0) FROM schema_version");
+    version.step();
+    auto value = static_cast<int>(version.int64(0));
+    version.finish();
+    return value;
+}
+
 void SqliteStore::begin() {
-    exec("BEGIN IMMEDIATE");
+    // A reader's transaction is deferred: it takes a snapshot and never the write lock.
+    exec(mode_ == OpenMode::read_only ? "BEGIN" : "BEGIN IMMEDIATE");
 }
 void SqliteStore::commit() {
     exec("COMMIT");
@@ -305,7 +313,8 @@ std::vector<KeyRecord> SqliteStore::list_keys(std::int64_t account_id) {
 std::int64_t SqliteStore::insert_hold(const HoldRecord& hold) {
     prepare(
         "INSERT INTO holds (account_id, key_id, request_id, model, endpoint, amount_nanos, state, "
-        "created_at_ms) VALUES (?, ?, ?, ?, ?, ?, 'open', ?)")
+        "created_at_ms, quote_provider_nanos, quote_markup_nanos, deadline_ms, price_version) "
+        "VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?)")
         .bind(1, hold.account_id)
         .bind(2, hold.key_id)
         .bind(3, hold.request_id)
@@ -313,6 +322,10 @@ std::int64_t SqliteStore::insert_hold(const HoldRecord& hold) {
         .bind(5, hold.endpoint)
         .bind(6, hold.amount_nanos)
         .bind(7, hold.created_at_ms)
+        .bind(8, hold.quote_provider_nanos)
+        .bind(9, hold.quote_markup_nanos)
+        .bind(10, hold.deadline_ms)
+        .bind(11, hold.price_version)
         .run();
     return sqlite3_last_insert_rowid(db_);
 }
@@ -330,14 +343,10 @@ void SqliteStore::close_hold(std::int64_t hold_id, HoldState state, std::int64_t
 }
 
 std::vector<HoldRecord> SqliteStore::load_open_holds() {
-    auto& q = prepare(
-        "SELECT id, account_id, key_id, request_id, model, endpoint, amount_nanos, created_at_ms "
-        "FROM holds WHERE state = 'open' ORDER BY id");
+    static const std::string sql = std::string(kHoldColumns) + "WHERE state = 'open' ORDER BY id";
+    auto& q = prepare(sql.c_str());
     std::vector<HoldRecord> out;
-    while (q.step()) {
-        out.push_back({q.int64(0), q.int64(1), q.int64(2), q.text(3), q.text(4), q.text(5),
-                       q.int64(6), q.int64(7)});
-    }
+    while (q.step()) out.push_back(read_hold(q));
     return out;
 }
 
@@ -346,7 +355,7 @@ std::int64_t SqliteStore::insert_entry(const EntryRecord& e) {
         "INSERT INTO entries (account_id, type, hold_id, key_id, request_id, model, endpoint, "
         "prompt_tokens, cached_tokens, completion_tokens, provider_cost_nanos, markup_nanos, "
         "amount_nanos, balance_after_nanos, flags, reference, raw_usage, price_version, "
-        "created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        "created_at_ms, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(1, e.account_id)
         .bind(2, e.type)
         .bind(3, e.hold_id)
@@ -366,42 +375,10 @@ std::int64_t SqliteStore::insert_entry(const EntryRecord& e) {
         .bind(17, e.raw_usage)
         .bind(18, e.price_version)
         .bind(19, e.created_at_ms)
+        .bind(20, e.actor)
         .run();
     return sqlite3_last_insert_rowid(db_);
 }
-
-namespace {
-constexpr const char* kEntryColumns =
-    "SELECT id, account_id, type, hold_id, key_id, request_id, model, endpoint, prompt_tokens, "
-    "cached_tokens, completion_tokens, provider_cost_nanos, markup_nanos, amount_nanos, "
-    "balance_after_nanos, flags, reference, raw_usage, price_version, created_at_ms FROM entries ";
-
-template <typename Row>
-EntryRecord read_entry(const Row& q) {
-    EntryRecord e;
-    e.id = q.int64(0);
-    e.account_id = q.int64(1);
-    e.type = q.text(2);
-    e.hold_id = q.optional_int64(3);
-    e.key_id = q.optional_int64(4);
-    e.request_id = q.text(5);
-    e.model = q.text(6);
-    e.endpoint = q.text(7);
-    e.prompt_tokens = q.int64(8);
-    e.cached_tokens = q.int64(9);
-    e.completion_tokens = q.int64(10);
-    e.provider_cost_nanos = q.int64(11);
-    e.markup_nanos = q.int64(12);
-    e.amount_nanos = q.int64(13);
-    e.balance_after_nanos = q.int64(14);
-    e.flags = q.text(15);
-    e.reference = q.text(16);
-    e.raw_usage = q.text(17);
-    e.price_version = q.text(18);
-    e.created_at_ms = q.int64(19);
-    return e;
-}
-}  // namespace
 
 std::optional<EntryRecord> SqliteStore::find_entry(std::int64_t entry_id) {
     static const std::string sql = std::string(kEntryColumns) + "WHERE id = ?";

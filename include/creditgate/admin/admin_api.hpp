@@ -1,5 +1,6 @@
 #pragma once
-// The admin listener: accounts, keys, top-ups and the ledger. Bearer token from admin.token_env.
+// The admin listener: accounts, keys, top-ups, grants, adjustments, the ledger and reports.
+// Bearer tokens from admin.token_env or admin.tokens; each token's name audits what it does.
 #include <memory>
 
 #include "creditgate/auth/key_registry.hpp"
@@ -23,7 +24,8 @@ class AdminApi final : public RequestHandler {
     void create_key(const std::shared_ptr<Call>& call, std::int64_t account_id);
     void list_keys(const std::shared_ptr<Call>& call, std::int64_t account_id);
     void revoke_key(const std::shared_ptr<Call>& call, std::int64_t key_id);
-    void top_up(const std::shared_ptr<Call>& call, std::int64_t account_id);
+    // Top-ups, grants and adjustments: idempotent money movements (admin_credits.cpp).
+    void move_money(const std::shared_ptr<Call>& call, std::int64_t account_id, GrantKind kind);
     void list_ledger(const std::shared_ptr<Call>& call, std::int64_t account_id);
 
     std::shared_ptr<const Config> config_;

@@ -10,7 +10,6 @@ namespace creditgate {
 nlohmann::json account_json(const AccountBalance& account);
 nlohmann::json key_json(const KeyRecord& key);
 nlohmann::json entry_json(const EntryRecord& entry);
-// RFC 3339 UTC with milliseconds: "2026-11-23T13:45:00.123Z".
-std::string format_time_ms(std::int64_t epoch_ms);
+nlohmann::json grant_json(const GrantRecord& grant);
 
 }  // namespace creditgate

@@ -8,8 +8,11 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "creditgate/ledger/abandon_rule.hpp"
 #include "creditgate/pricing/cost.hpp"
+#include "creditgate/store/durability.hpp"
 
 namespace creditgate {
 
@@ -46,11 +49,23 @@ struct ModelConfig {
     std::int64_t max_output_tokens = 0;
 };
 
+struct AdminToken {
+    std::string name;   // recorded on the entries this token makes (audit)
+    std::string token;  // value of its token_env; never logged
+};
+
+struct LedgerSettings {
+    std::int64_t hold_timeout_s = 15 * 60;
+    AbandonRule on_abandoned = AbandonRule::void_hold;
+};
+
 struct Config {
     ListenAddress listen{"127.0.0.1", 8080};
     ListenAddress admin_listen{"127.0.0.1", 8081};
-    std::string admin_token;  // value of admin.token_env; never logged
+    std::vector<AdminToken> admin_tokens;  // admin.token_env (named "admin") or admin.tokens
     std::string sqlite_path = "var/creditgate.db";
+    Durability durability = Durability::process;
+    LedgerSettings ledger;
     int threads = 0;  // resolved: 0 in the file becomes the number of cores
     Limits limits;
     Markup markup;

@@ -8,8 +8,10 @@ enum class LedgerResult {
     ok,
     insufficient_credits,  // available < amount asked
     account_not_found,
-    hold_not_found,        // no such hold, or it is already closed: nothing moved
+    hold_not_found,        // no such hold: nothing moved
+    hold_closed,           // the hold already ended (settled, voided, abandoned): nothing moved
     invalid_amount,        // zero or negative where a positive amount is required
+    invalid_expiry,        // an expiry in the past, or on something that cannot expire
     overflow,              // the new balance would not fit in int64
     idempotency_conflict,  // same idempotency key, different request
     unavailable,           // the store failed; nothing was committed

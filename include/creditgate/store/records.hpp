@@ -32,11 +32,46 @@ struct HoldRecord {
     std::string request_id;
     std::string model;
     std::string endpoint;
-    std::int64_t amount_nanos = 0;
+    std::int64_t amount_nanos = 0;  // = quote_provider_nanos + quote_markup_nanos
     std::int64_t created_at_ms = 0;
+    // The quote's split, so a hold resolved by `charge_quote` shows provider cost and mark-up
+    // apart like any other charge.
+    std::int64_t quote_provider_nanos = 0;
+    std::int64_t quote_markup_nanos = 0;
+    std::int64_t deadline_ms = 0;  // past it, the hold is resolved by the on_abandoned rule
+    std::string price_version;
+    HoldState state = HoldState::open;
 };
 
-// Entry types: "topup", "charge". Flags: comma-separated words ("estimated", "overrun").
+// Every credit (a paid top-up, a grant, a positive adjustment) is a bucket that debits burn
+// down. A bucket's remaining amount is its amount minus its allocations.
+enum class GrantKind { topup, grant, adjustment };
+
+struct GrantRecord {
+    std::int64_t id = 0;
+    std::int64_t account_id = 0;
+    std::int64_t entry_id = 0;  // the credit entry that created it
+    GrantKind kind = GrantKind::topup;
+    std::int64_t amount_nanos = 0;
+    int priority = 0;  // lower burns first (grants only; top-ups and adjustments burn last)
+    std::optional<std::int64_t> expires_at_ms;
+    std::string reference;
+    std::int64_t created_at_ms = 0;
+    std::int64_t allocated_nanos = 0;  // read back: sum of its allocations
+    std::int64_t remaining_nanos() const { return amount_nanos - allocated_nanos; }
+};
+
+// `amount_nanos` of bucket `grant_id` consumed by entry `entry_id`: a debit (charge, expiry,
+// negative adjustment), or a credit entry repaying an earlier overrun from its own bucket.
+struct AllocationRecord {
+    std::int64_t entry_id = 0;
+    std::int64_t grant_id = 0;
+    std::int64_t amount_nanos = 0;
+};
+
+// Entry types: credits "topup", "grant", "adjustment" (signed); debits "charge", "expiry";
+// "void" (amount 0) records a hold voided as abandoned. Flags: comma-separated words
+// ("estimated", "overrun", "abandoned", "byok").
 struct EntryRecord {
     std::int64_t id = 0;
     std::int64_t account_id = 0;
@@ -57,11 +92,12 @@ struct EntryRecord {
     std::string reference;
     std::string raw_usage;
     std::string price_version;
+    std::string actor;  // admin token name for admin-made entries
     std::int64_t created_at_ms = 0;
 };
 
 struct IdempotencyRecord {
-    std::string scope;  // e.g. "topup:42"
+    std::string scope;  // operation and account, e.g. "topup:42"
     std::string key;
     std::string request_hash;
     std::int64_t entry_id = 0;

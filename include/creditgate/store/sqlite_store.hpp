@@ -3,22 +3,26 @@
 #include <memory>
 #include <string>
 
+#include "creditgate/store/durability.hpp"
 #include "creditgate/store/store.hpp"
 
 struct sqlite3;
 
 namespace creditgate {
 
-enum class Durability {
-    process,  // survives kill -9: WAL, synchronous=NORMAL
-    power,    // also survives power loss: WAL, synchronous=FULL
+enum class OpenMode {
+    read_write,  // the server's one writer: creates the file and migrates the schema
+    read_only,   // tools (verify) beside a running server: never writes, never blocks it
 };
 
 class SqliteStore final : public Store {
   public:
     // Opens (creating the file and its directory if needed) and migrates the schema.
     // Throws StoreError, including when the file's schema is newer than this binary knows.
-    SqliteStore(const std::string& path, Durability durability);
+    // Read-only opens an existing file whose schema is exactly this binary's; begin() then
+    // starts a read transaction (one consistent snapshot) instead of taking the write lock.
+    SqliteStore(const std::string& path, Durability durability,
+                OpenMode mode = OpenMode::read_write);
     ~SqliteStore() override;
     SqliteStore(const SqliteStore&) = delete;
     SqliteStore& operator=(const SqliteStore&) = delete;
@@ -41,6 +45,13 @@ class SqliteStore final : public Store {
     std::int64_t insert_hold(const HoldRecord& hold) override;
     void close_hold(std::int64_t hold_id, HoldState state, std::int64_t closed_at_ms) override;
     std::vector<HoldRecord> load_open_holds() override;
+    std::optional<HoldState> find_hold_state(std::int64_t hold_id) override;
+
+    std::int64_t insert_grant(const GrantRecord& grant) override;
+    void insert_allocation(const AllocationRecord& allocation) override;
+    std::vector<GrantRecord> load_open_grants() override;
+    std::optional<GrantRecord> find_grant_by_entry(std::int64_t entry_id) override;
+    std::vector<std::pair<std::int64_t, std::int64_t>> load_debts(std::int64_t account_id) override;
 
     std::int64_t insert_entry(const EntryRecord& entry) override;
     std::optional<EntryRecord> find_entry(std::int64_t entry_id) override;
@@ -51,15 +62,24 @@ class SqliteStore final : public Store {
                                                       const std::string& key) override;
     void insert_idempotency(const IdempotencyRecord& record) override;
 
-    static constexpr int kSchemaVersion = 1;
+    void scan_entries(const std::function<void(const EntryRecord&)>& fn) override;
+    void scan_holds(const std::function<void(const HoldRecord&)>& fn) override;
+    std::vector<GrantRecord> load_all_grants() override;
+    void scan_allocations(const std::function<void(const AllocationRecord&)>& fn) override;
+
+    static constexpr int kSchemaVersion = 2;
+
+    class Statement;  // internal to src/store
 
   private:
-    class Statement;
     Statement& prepare(const char* sql);
     void exec(const char* sql);
     void migrate();
+    void open_read_only(const std::string& path);
+    int schema_version();
 
     sqlite3* db_ = nullptr;
+    OpenMode mode_ = OpenMode::read_write;
     struct Cache;
     std::unique_ptr<Cache> cache_;
 };

@@ -2,9 +2,11 @@
 // Persistence behind the ledger. SQLite is the embedded default; a PostgreSQL store for several
 // instances implements the same interface. Only the writer thread calls a Store.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "creditgate/store/records.hpp"
@@ -38,8 +40,20 @@ class Store {
     virtual std::vector<KeyRecord> list_keys(std::int64_t account_id) = 0;
 
     virtual std::int64_t insert_hold(const HoldRecord& hold) = 0;
+    // Throws StoreError if the hold is not open: closing twice is impossible in storage too.
     virtual void close_hold(std::int64_t hold_id, HoldState state, std::int64_t closed_at_ms) = 0;
     virtual std::vector<HoldRecord> load_open_holds() = 0;
+    virtual std::optional<HoldState> find_hold_state(std::int64_t hold_id) = 0;
+
+    virtual std::int64_t insert_grant(const GrantRecord& grant) = 0;
+    virtual void insert_allocation(const AllocationRecord& allocation) = 0;
+    // Buckets with something left (remaining > 0), with allocated_nanos filled in.
+    virtual std::vector<GrantRecord> load_open_grants() = 0;
+    virtual std::optional<GrantRecord> find_grant_by_entry(std::int64_t entry_id) = 0;
+    // Debit entries of an account not fully covered by allocations (what overruns left owing),
+    // oldest first: entry_id and the unpaid rest.
+    virtual std::vector<std::pair<std::int64_t, std::int64_t>> load_debts(
+        std::int64_t account_id) = 0;
 
     virtual std::int64_t insert_entry(const EntryRecord& entry) = 0;
     virtual std::optional<EntryRecord> find_entry(std::int64_t entry_id) = 0;
@@ -50,8 +64,15 @@ class Store {
     virtual std::optional<IdempotencyRecord> find_idempotency(const std::string& scope,
                                                               const std::string& key) = 0;
     virtual void insert_idempotency(const IdempotencyRecord& record) = 0;
+
+    // Full scans for `ledger verify`, in id order (entries: by account, then id).
+    virtual void scan_entries(const std::function<void(const EntryRecord&)>& fn) = 0;
+    virtual void scan_holds(const std::function<void(const HoldRecord&)>& fn) = 0;
+    virtual std::vector<GrantRecord> load_all_grants() = 0;
+    virtual void scan_allocations(const std::function<void(const AllocationRecord&)>& fn) = 0;
 };
 
 const char* to_string(HoldState state);
+const char* to_string(GrantKind kind);
 
 }  // namespace creditgate

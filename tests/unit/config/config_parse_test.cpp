@@ -26,7 +26,9 @@ TEST(ConfigParse, FullConfigParsesWithExactPrices) {
     EXPECT_EQ(config.listen.port, 8080);
     EXPECT_EQ(config.admin_listen.host, "127.0.0.1");
     EXPECT_EQ(config.admin_listen.port, 8081);
-    EXPECT_EQ(config.admin_token, config_test::kAdminToken);
+    ASSERT_EQ(config.admin_tokens.size(), 1u);
+    EXPECT_EQ(config.admin_tokens[0].name, "admin");
+    EXPECT_EQ(config.admin_tokens[0].token, config_test::kAdminToken);
     EXPECT_EQ(config.sqlite_path, "var/test.db");
     EXPECT_EQ(config.threads, 4);
 

@@ -3,11 +3,13 @@
 #include <gtest/gtest.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <filesystem>
 #include <future>
 #include <random>
 
 #include "creditgate/ledger/ledger.hpp"
+#include "creditgate/ledger/verify.hpp"
 #include "creditgate/store/sqlite_store.hpp"
 
 namespace creditgate::testing {
@@ -30,15 +32,25 @@ class LedgerTest : public ::testing::Test {
         std::filesystem::create_directories(dir_);
         open();
     }
+    // Whatever a test did, the stored ledger must prove itself afterwards.
     void TearDown() override {
+        if (ledger_ && verify_at_teardown_) verify();
         ledger_.reset();
         std::filesystem::remove_all(dir_);
     }
+    // Time is the test's: it moves only when a test advances it, and sweeps run only when a
+    // test asks (or an operation runs), so deadlines and expiries are exact.
     void open() {
-        ledger_ =
-            std::make_unique<Ledger>(std::make_unique<SqliteStore>(db_path(), Durability::process));
+        LedgerOptions options;
+        options.hold_timeout_ms = hold_timeout_ms_;
+        options.on_abandoned = on_abandoned_;
+        options.sweep_interval_ms = 0;
+        options.clock = [this] { return clock_ms_.load(); };
+        ledger_ = std::make_unique<Ledger>(
+            std::make_unique<SqliteStore>(db_path(), Durability::process), std::move(options));
         abandoned_at_start_ = ledger_->start();
     }
+    void advance(std::int64_t ms) { clock_ms_ += ms; }
     // Simulates a process exit: the writer commits what was queued, memory is dropped.
     void reopen() {
         ledger_.reset();
@@ -53,17 +65,69 @@ class LedgerTest : public ::testing::Test {
             top_up(account->id, top_up_nanos, "initial-" + std::to_string(account->id));
         return account->id;
     }
-    TopUpOutcome top_up(std::int64_t account, std::int64_t nanos, const std::string& key,
-                        const std::string& body_hash = "h") {
-        return await<TopUpOutcome>([&](auto done) {
-            ledger_->top_up(TopUpRequest{account, nanos, "ref", key, body_hash}, std::move(done));
-        });
+    CreditOutcome credit(CreditRequest request) {
+        return await<CreditOutcome>(
+            [&](auto done) { ledger_->credit(std::move(request), std::move(done)); });
+    }
+    CreditOutcome top_up(std::int64_t account, std::int64_t nanos, const std::string& key,
+                         const std::string& body_hash = "h") {
+        CreditRequest request;
+        request.kind = GrantKind::topup;
+        request.account_id = account;
+        request.amount_nanos = nanos;
+        request.reference = "ref";
+        request.idempotency_key = key;
+        request.request_hash = body_hash;
+        return credit(std::move(request));
+    }
+    // A grant expiring `expires_in_ms` from now (0: never).
+    CreditOutcome grant(std::int64_t account, std::int64_t nanos, std::int64_t expires_in_ms,
+                        int priority, const std::string& key) {
+        CreditRequest request;
+        request.kind = GrantKind::grant;
+        request.account_id = account;
+        request.amount_nanos = nanos;
+        request.reference = "plan";
+        if (expires_in_ms > 0) request.expires_at_ms = clock_ms_.load() + expires_in_ms;
+        request.priority = priority;
+        request.idempotency_key = key;
+        request.request_hash = "h" + std::to_string(nanos);
+        return credit(std::move(request));
+    }
+    CreditOutcome adjust(std::int64_t account, std::int64_t nanos, const std::string& key) {
+        CreditRequest request;
+        request.kind = GrantKind::adjustment;
+        request.account_id = account;
+        request.amount_nanos = nanos;
+        request.reference = "correction";
+        request.actor = "ops";
+        request.idempotency_key = key;
+        request.request_hash = "h" + std::to_string(nanos);
+        return credit(std::move(request));
     }
     HoldOutcome hold(std::int64_t account, std::int64_t nanos) {
-        return await<HoldOutcome>([&](auto done) {
-            ledger_->hold(HoldRequest{account, 1, "req", "model", "/v1/chat/completions", nanos},
-                          std::move(done));
-        });
+        HoldRequest request;
+        request.account_id = account;
+        request.key_id = 1;
+        request.request_id = "req";
+        request.model = "model";
+        request.endpoint = "/v1/chat/completions";
+        request.amount_nanos = nanos;
+        request.quote_markup_nanos = nanos / 11;
+        request.quote_provider_nanos = nanos - nanos / 11;
+        return await<HoldOutcome>(
+            [&](auto done) { ledger_->hold(std::move(request), std::move(done)); });
+    }
+    std::size_t sweep() {
+        return await<std::size_t>([&](auto done) { ledger_->sweep(std::move(done)); });
+    }
+    // `ledger verify` on the file, from a second, read-only connection beside the running
+    // ledger, as an operator would run it.
+    VerifyReport verify() {
+        SqliteStore reader(db_path(), Durability::process, OpenMode::read_only);
+        auto report = verify_ledger(reader);
+        for (const auto& line : report.discrepancies) ADD_FAILURE() << line;
+        return report;
     }
     SettleOutcome settle(std::int64_t hold_id, std::int64_t total_nanos, bool estimated = false) {
         Charge charge;
@@ -79,15 +143,26 @@ class LedgerTest : public ::testing::Test {
         return *await<std::optional<AccountBalance>>(
             [&](auto done) { ledger_->get_account(id, std::move(done)); });
     }
+    // All of an account's entries, newest first (every page).
     std::vector<EntryRecord> entries(std::int64_t id) {
-        return await<EntriesOutcome>(
-                   [&](auto done) { ledger_->list_entries(id, 1000, 0, std::move(done)); })
-            .entries;
+        std::vector<EntryRecord> all;
+        for (std::int64_t before = 0;;) {
+            auto page = await<EntriesOutcome>([&](auto done) {
+                            ledger_->list_entries(id, 1000, before, std::move(done));
+                        }).entries;
+            all.insert(all.end(), page.begin(), page.end());
+            if (page.size() < 1000) return all;
+            before = page.back().id;
+        }
     }
 
     std::filesystem::path dir_;
+    std::atomic<std::int64_t> clock_ms_{1'800'000'000'000};  // 2027-01-15
+    std::int64_t hold_timeout_ms_ = 15 * 60 * 1000;
+    AbandonRule on_abandoned_ = AbandonRule::void_hold;
     std::unique_ptr<Ledger> ledger_;
     std::size_t abandoned_at_start_ = 0;
+    bool verify_at_teardown_ = true;
 };
 
 }  // namespace creditgate::testing

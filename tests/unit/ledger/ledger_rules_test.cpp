@@ -33,8 +33,9 @@ TEST_F(LedgerTest, SettlingOrReleasingTwiceMovesMoneyOnce) {
     auto id = new_account(10'000);
     auto h = hold(id, 4'000);
     ASSERT_EQ(settle(h.hold_id, 1'000).result, LedgerResult::ok);
-    EXPECT_EQ(settle(h.hold_id, 1'000).result, LedgerResult::hold_not_found);
-    EXPECT_EQ(release(h.hold_id), LedgerResult::hold_not_found);
+    EXPECT_EQ(settle(h.hold_id, 1'000).result, LedgerResult::hold_closed);
+    EXPECT_EQ(release(h.hold_id), LedgerResult::hold_closed);
+    EXPECT_EQ(release(123'456), LedgerResult::hold_not_found);
     EXPECT_EQ(account(id).balance_nanos, 9'000);
     EXPECT_EQ(entries(id).size(), 2u);  // the top-up and one charge
 }
@@ -109,14 +110,21 @@ TEST_F(LedgerTest, BalancesAndChargesSurviveARestart) {
     EXPECT_EQ(a.reserved_nanos, 0);
 }
 
-TEST_F(LedgerTest, HoldsLeftOpenByADeadProcessAreVoidedAtStart) {
+TEST_F(LedgerTest, HoldsLeftOpenByADeadProcessAreVoidedAtStartAndFlaggedAbandoned) {
     auto id = new_account(10'000);
-    ASSERT_EQ(hold(id, 6'000).result, LedgerResult::ok);
+    auto h = hold(id, 6'000);
+    ASSERT_EQ(h.result, LedgerResult::ok);
     reopen();
     EXPECT_EQ(abandoned_at_start_, 1u);
     auto a = account(id);
     EXPECT_EQ(a.reserved_nanos, 0);
     EXPECT_EQ(a.available_nanos(), 10'000);
+    auto newest = entries(id).front();
+    EXPECT_EQ(newest.type, "void");
+    EXPECT_EQ(newest.hold_id, h.hold_id);
+    EXPECT_EQ(newest.amount_nanos, 0);
+    EXPECT_EQ(newest.flags, "abandoned");
+    EXPECT_EQ(settle(h.hold_id, 100).result, LedgerResult::hold_closed);
 }
 
 TEST_F(LedgerTest, ConcurrentHoldsNeverReserveMoreThanTheBalance) {
