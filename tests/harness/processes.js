@@ -193,6 +193,7 @@ export class Gateway {
       ...process.env,
       CREDITGATE_ADMIN_TOKEN: secrets.adminToken,
       MOCK_UPSTREAM_KEY: secrets.providerKey,
+      ...(secrets.extraEnv ?? {}),  // e.g. named admin tokens (admin.tokens[].token_env)
     };
     const { child, match } = await spawnUntilReady(
       binaries().creditgate, ['serve', '--config', configPath],

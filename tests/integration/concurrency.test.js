@@ -1,4 +1,4 @@
-// Many requests at once against a balance that pays for exactly ten: ten succeed, the rest are
+// 200 requests at once against a balance that pays for exactly 20: 20 succeed, the rest are
 // refused with 402, and the account never goes below zero (LESSONS.md: check-then-deduct).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,8 +10,8 @@ import {
 
 const MESSAGES = [{ role: 'user', content: 'Count to three.' }];
 const MAX_TOKENS = 50;
-const PARALLEL = 64;
-const PAID_FOR = 10;
+const PARALLEL = 200;
+const PAID_FOR = 20;
 
 describe('concurrent spending', { timeout: SUITE_TIMEOUT_MS }, () => {
   const env = new TestEnv();
