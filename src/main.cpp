@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "creditgate/cli/ledger_command.hpp"
 #include "creditgate/config/config.hpp"
 #include "creditgate/pricing/decimal.hpp"
 #include "creditgate/proxy/service.hpp"
@@ -15,16 +16,21 @@
 
 namespace {
 
-constexpr const char* kUsage = R"(creditgate — a credit-metered, OpenAI-compatible LLM proxy
+constexpr const char* kUsageHead = R"(creditgate — a credit-metered, OpenAI-compatible LLM proxy
 
 Usage:
   creditgate serve --config FILE         run the proxy (SIGTERM drains and exits 0)
   creditgate check-config --config FILE  validate FILE and print the models and prices
-  creditgate --version
+)";
+constexpr const char* kUsageTail = R"(  creditgate --version
   creditgate --help
 
 Default config file: config/creditgate.json
 )";
+
+void print_usage(std::ostream& out) {
+    out << kUsageHead << creditgate::ledger_usage() << kUsageTail;
+}
 
 void setup_logging() {
     // JSON lines on stderr, written by a background thread so request threads never block on it.
@@ -61,7 +67,7 @@ int check_config(const creditgate::Config& config) {
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-        std::cout << kUsage;
+        print_usage(std::cout);
         return args.empty() ? 2 : 0;
     }
     if (args[0] == "--version") {
@@ -69,17 +75,23 @@ int main(int argc, char** argv) {
         return 0;
     }
     const std::string& command = args[0];
+    if (command == "ledger") {
+        return creditgate::run_ledger_command(
+            std::vector<std::string>(args.begin() + 1, args.end()));
+    }
     std::string config_path = "config/creditgate.json";
     for (std::size_t i = 1; i < args.size(); ++i) {
         if (args[i] == "--config" && i + 1 < args.size()) {
             config_path = args[++i];
         } else {
-            std::cerr << "creditgate: unknown argument '" << args[i] << "'\n" << kUsage;
+            std::cerr << "creditgate: unknown argument '" << args[i] << "'\n";
+            print_usage(std::cerr);
             return 2;
         }
     }
     if (command != "serve" && command != "check-config") {
-        std::cerr << "creditgate: unknown command '" << command << "'\n" << kUsage;
+        std::cerr << "creditgate: unknown command '" << command << "'\n";
+        print_usage(std::cerr);
         return 2;
     }
     std::shared_ptr<const creditgate::Config> config;
