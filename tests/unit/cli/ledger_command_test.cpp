@@ -5,11 +5,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <random>
 #include <regex>
 #include <sstream>
 
 #include "../config/config_test_support.hpp"
+#include "creditgate/ledger/ledger.hpp"
 #include "creditgate/store/sqlite_store.hpp"
 
 namespace creditgate {
@@ -66,9 +68,9 @@ TEST_F(LedgerCommandTest, BackupPrintsOneSummaryLineAndExitsZero) {
     const auto r = run({"backup", "--config", path("config.json"), path("copy.db")});
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_EQ(r.err, "");
-    const std::regex line(
-        "ledger backup: wrote (.+) \\((\\d+) bytes; schema version 1; 1 accounts; 1 entries; "
-        "integrity ok\\)\n");
+    const std::regex line("ledger backup: wrote (.+) \\((\\d+) bytes; schema version " +
+                          std::to_string(SqliteStore::kSchemaVersion) +
+                          "; 1 accounts; 1 entries; integrity ok\\)\n");
     std::smatch match;
     ASSERT_TRUE(std::regex_match(r.out, match, line)) << r.out;
     EXPECT_EQ(match[1].str(), path("copy.db"));
@@ -126,6 +128,47 @@ TEST_F(LedgerCommandTest, HelpGoesToStdoutWithExitZero) {
     const auto r = run({"--help"});
     EXPECT_EQ(r.code, 0);
     EXPECT_NE(r.out.find("ledger backup --config FILE OUT"), std::string::npos) << r.out;
+}
+
+TEST_F(LedgerCommandTest, VerifyPassesOnALedgerTheLedgerWroteAndSummarisesIt) {
+    {
+        Ledger ledger(std::make_unique<SqliteStore>(path("ledger.db"), Durability::process));
+        ledger.start();
+        std::promise<std::int64_t> created;
+        ledger.create_account("acme", [&](const std::optional<AccountBalance>& account) {
+            created.set_value(account ? account->id : 0);
+        });
+        CreditRequest top_up;
+        top_up.account_id = created.get_future().get();
+        top_up.amount_nanos = 2'500'000'000;
+        top_up.idempotency_key = "k";
+        std::promise<void> credited;
+        ledger.credit(top_up, [&](CreditOutcome) { credited.set_value(); });
+        credited.get_future().get();
+    }
+    auto result = run({"verify", "--config", path("config.json")});
+    EXPECT_EQ(result.code, 0) << result.err;
+    EXPECT_EQ(result.err, "");
+    EXPECT_NE(result.out.find("ledger verify: OK: 1 accounts, 1 entries"), std::string::npos)
+        << result.out;
+    EXPECT_NE(result.out.find("money in 2.5, money out 0, balances 2.5"), std::string::npos)
+        << result.out;
+}
+
+TEST_F(LedgerCommandTest, VerifyExitsOneListingWhatIsWrong) {
+    create_database();  // a top-up entry written without its credit bucket
+    auto result = run({"verify", "--config", path("config.json")});
+    EXPECT_EQ(result.code, 1);
+    EXPECT_EQ(result.out, "");
+    EXPECT_NE(result.err.find("ledger verify: 2 discrepancies:"), std::string::npos) << result.err;
+    EXPECT_NE(result.err.find("  entry 1: a credit without its bucket"), std::string::npos)
+        << result.err;
+}
+
+TEST_F(LedgerCommandTest, VerifyOfAMissingDatabaseFailsAndCreatesNothing) {
+    auto result = run({"verify", "--config", path("config.json")});
+    EXPECT_EQ(result.code, 1);
+    EXPECT_FALSE(std::filesystem::exists(path("ledger.db")));
 }
 
 }  // namespace

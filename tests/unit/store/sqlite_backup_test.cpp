@@ -154,7 +154,7 @@ TEST_F(SqliteBackupTest, WriterCommitsWhileTheBackupHoldsItsSnapshot) {
     int calls = 0;
     int copied_at_first_call = 0;
     int total_pages = 0;
-    TopUpOutcome during;
+    CreditOutcome during;
     options.on_progress = [&](int copied, int total) {
         if (calls++ == 0) {
             copied_at_first_call = copied;
