@@ -9,6 +9,8 @@ import { markupOf, priceOf } from './money.js';
 export * from './processes.js';
 export * from './http.js';
 export * from './money.js';
+export * from './cli.js';
+export * from './load.js';
 
 /**
  * A mock upstream and a creditgate on a fresh SQLite file in a temp dir. `await env.start()`
