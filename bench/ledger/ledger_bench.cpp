@@ -10,9 +10,11 @@
 //
 // Not a test: it prints numbers and fails only if the money does not add up.
 // Usage: ledger_bench --help
+#include <spdlog/fmt/fmt.h>
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -28,6 +30,8 @@
 #include <future>
 #include <optional>
 #include <random>
+#include <set>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -150,6 +154,29 @@ Usage process_usage() {
     getrusage(RUSAGE_SELF, &ru);
     auto seconds = [](timeval t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
     return {seconds(ru.ru_utime) + seconds(ru.ru_stime), ru.ru_nvcsw + ru.ru_nivcsw};
+}
+
+std::set<long> thread_ids() {
+    std::set<long> ids;
+    for (const auto& e : std::filesystem::directory_iterator("/proc/self/task")) {
+        ids.insert(std::stol(e.path().filename().string()));
+    }
+    return ids;
+}
+
+// CPU seconds (user + system) one thread of this process has used so far.
+double thread_cpu_s(long tid) {
+    std::ifstream in("/proc/self/task/" + std::to_string(tid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto close = stat.rfind(')');  // the thread name may contain spaces
+    if (close == std::string::npos) return 0;
+    std::istringstream fields(stat.substr(close + 2));
+    std::string field;
+    double ticks = 0;
+    for (int i = 3; i <= 15 && fields >> field; ++i) {
+        if (i == 14 || i == 15) ticks += std::stod(field);  // utime, stime
+    }
+    return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 // One client thread: its own io_context, W pairs in flight, `quota` pairs in all.
@@ -326,6 +353,7 @@ struct Result {
     double hold_p50 = 0, hold_p99 = 0, hold_max = 0;
     double settle_p50 = 0, settle_p99 = 0;
     double cpu_us_per_pair = 0;
+    double writer_cpu_us_per_pair = 0;  // the ledger's writer thread alone
     double csw_per_pair = 0;
     std::int64_t failed = 0;
     std::uintmax_t db_bytes = 0, wal_bytes = 0;
@@ -348,7 +376,13 @@ Result run(const Options& o, Durability durability, const std::filesystem::path&
     std::int64_t topped_up = 0;
     auto ledger =
         std::make_unique<Ledger>(std::make_unique<creditgate::SqliteStore>(path, durability));
+    const auto before_start = thread_ids();
     ledger->start();
+    // The writer thread is the one start() created.
+    long writer_tid = 0;
+    for (auto tid : thread_ids()) {
+        if (!before_start.count(tid)) writer_tid = tid;
+    }
     for (int i = 0; i < o.accounts; ++i) {
         auto a = await<std::optional<creditgate::AccountBalance>>([&](auto done) {
             ledger->create_account("bench-" + std::to_string(i), std::move(done));
@@ -373,12 +407,14 @@ Result run(const Options& o, Durability durability, const std::filesystem::path&
         clients.push_back(std::make_unique<Client>(*ledger, k, quota, o.window, accounts));
     }
     const auto usage_before = process_usage();
+    const double writer_before = writer_tid ? thread_cpu_s(writer_tid) : 0;
     const auto started = Clock::now();
     for (auto& c : clients) c->start();
     for (auto& c : clients) c->join();
     auto finished = started;
     for (auto& c : clients) finished = std::max(finished, c->finished_at_);
     const auto usage_after = process_usage();
+    const double writer_after = writer_tid ? thread_cpu_s(writer_tid) : 0;
     r.wal_bytes = file_size(path + "-wal");
     ledger->stop();
     ledger.reset();
@@ -404,6 +440,7 @@ Result run(const Options& o, Durability durability, const std::filesystem::path&
     r.settle_p99 = percentile(settles, 99);
     r.cpu_us_per_pair =
         (usage_after.cpu_s - usage_before.cpu_s) * 1e6 / static_cast<double>(o.pairs);
+    r.writer_cpu_us_per_pair = (writer_after - writer_before) * 1e6 / static_cast<double>(o.pairs);
     r.csw_per_pair =
         static_cast<double>(usage_after.context_switches - usage_before.context_switches) /
         static_cast<double>(o.pairs);
@@ -419,30 +456,32 @@ Result run(const Options& o, Durability durability, const std::filesystem::path&
 }
 
 void print_table(const Options& o, const std::vector<Result>& results) {
-    std::printf("\nledger_bench: %" PRId64
-                " hold+settle pairs per durability, %d client threads x %d in "
-                "flight, %d accounts, SQLite %s\n\n",
-                o.pairs, o.clients, o.window, o.accounts, sqlite3_libversion());
-    std::printf(
-        "| durability | pairs/s | vs 50k target | seconds | hold p50 µs | hold p99 µs | hold max "
-        "µs "
-        "| settle p50 µs | settle p99 µs | CPU µs/pair | ctx sw/pair | WAL at end | check |\n");
-    std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    fmt::print(
+        "\nledger_bench: {} hold+settle pairs per durability, {} client threads x {} in flight, "
+        "{} accounts, SQLite {}\n\n",
+        o.pairs, o.clients, o.window, o.accounts, sqlite3_libversion());
+    fmt::print(
+        "| durability | pairs/s | vs 50k | hold p50 | hold p99 | hold max | settle p50 "
+        "| settle p99 | writer CPU/pair | writer-bound pairs/s | CPU/pair, all threads "
+        "| ctx sw/pair | WAL at end | check |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (const auto& r : results) {
-        std::printf(
-            "| %s | %.0f | %.2f × | %.2f | %.0f | %.0f | %.0f | %.0f | %.0f | %.1f | %.2f | %.1f "
-            "MiB "
-            "| %s |\n",
-            name(r.durability), r.pairs_per_s, r.pairs_per_s / kTargetPairsPerSecond, r.seconds,
-            r.hold_p50, r.hold_p99, r.hold_max, r.settle_p50, r.settle_p99, r.cpu_us_per_pair,
+        fmt::print(
+            "| {} | {:.0f} | {:.2f} × | {:.0f} µs | {:.0f} µs | {:.0f} µs | {:.0f} µs | {:.0f} µs "
+            "| {:.1f} µs | {:.0f} | {:.1f} µs | {:.2f} | {:.1f} MiB | {} |\n",
+            name(r.durability), r.pairs_per_s, r.pairs_per_s / kTargetPairsPerSecond, r.hold_p50,
+            r.hold_p99, r.hold_max, r.settle_p50, r.settle_p99, r.writer_cpu_us_per_pair,
+            r.writer_cpu_us_per_pair > 0 ? 1e6 / r.writer_cpu_us_per_pair : 0.0, r.cpu_us_per_pair,
             r.csw_per_pair, static_cast<double>(r.wal_bytes) / (1 << 20),
             r.check.ok ? "ok" : "FAIL");
     }
-    std::printf("\n");
+    fmt::print(
+        "\nwriter-bound pairs/s = 10^6 / writer CPU µs per pair: what the writer thread could do "
+        "with a core of its own.\n");
     for (const auto& r : results) {
-        std::printf(
-            "%s: %s; target %s (%.0f pairs/s)\n", name(r.durability), r.check.detail.c_str(),
-            r.pairs_per_s >= kTargetPairsPerSecond ? "met" : "missed", kTargetPairsPerSecond);
+        fmt::print("{}: {:.2f} s; {}; target {} ({:.0f} pairs/s)\n", name(r.durability), r.seconds,
+                   r.check.detail, r.pairs_per_s >= kTargetPairsPerSecond ? "met" : "missed",
+                   kTargetPairsPerSecond);
     }
 }
 
@@ -450,20 +489,19 @@ void append_json(const Options& o, const std::vector<Result>& results) {
     if (o.json.empty()) return;
     std::ofstream out(o.json, std::ios::app);
     for (const auto& r : results) {
-        char line[1024];
-        std::snprintf(
-            line, sizeof line,
-            R"({"durability":"%s","pairs":%)" PRId64
-            R"(,"clients":%d,"window":%d,"accounts":%d,"seconds":%.4f,"pairs_per_s":%.1f,)"
-            R"("ratio_to_target":%.4f,"hold_p50_us":%.0f,"hold_p99_us":%.0f,"hold_max_us":%.0f,)"
-            R"("settle_p50_us":%.0f,"settle_p99_us":%.0f,"cpu_us_per_pair":%.2f,)"
-            R"("context_switches_per_pair":%.3f,"wal_bytes_at_end":%ju,"db_bytes":%ju,)"
-            R"("failed":%)" PRId64 R"(,"check_ok":%s,"sqlite":"%s"})",
-            name(r.durability), r.pairs, o.clients, o.window, o.accounts, r.seconds, r.pairs_per_s,
-            r.pairs_per_s / kTargetPairsPerSecond, r.hold_p50, r.hold_p99, r.hold_max, r.settle_p50,
-            r.settle_p99, r.cpu_us_per_pair, r.csw_per_pair, r.wal_bytes, r.db_bytes, r.failed,
-            r.check.ok ? "true" : "false", sqlite3_libversion());
-        out << line << "\n";
+        out << fmt::format(
+                   R"({{"durability":"{}","pairs":{},"clients":{},"window":{},"accounts":{},)"
+                   R"("seconds":{:.4f},"pairs_per_s":{:.1f},"ratio_to_target":{:.4f},)"
+                   R"("hold_p50_us":{:.0f},"hold_p99_us":{:.0f},"hold_max_us":{:.0f},)"
+                   R"("settle_p50_us":{:.0f},"settle_p99_us":{:.0f},"writer_cpu_us_per_pair":{:.2f},)"
+                   R"("cpu_us_per_pair":{:.2f},"context_switches_per_pair":{:.3f},)"
+                   R"("wal_bytes_at_end":{},"db_bytes":{},"failed":{},"check_ok":{},"sqlite":"{}"}})",
+                   name(r.durability), r.pairs, o.clients, o.window, o.accounts, r.seconds,
+                   r.pairs_per_s, r.pairs_per_s / kTargetPairsPerSecond, r.hold_p50, r.hold_p99,
+                   r.hold_max, r.settle_p50, r.settle_p99, r.writer_cpu_us_per_pair,
+                   r.cpu_us_per_pair, r.csw_per_pair, r.wal_bytes, r.db_bytes, r.failed, r.check.ok,
+                   sqlite3_libversion())
+            << "\n";
     }
 }
 
