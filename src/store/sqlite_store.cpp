@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <unordered_map>
 
+#include "wal_checkpointer.hpp"
+
 namespace creditgate {
 
 namespace {
@@ -165,13 +167,25 @@ SqliteStore::SqliteStore(const std::string& path, Durability durability)
         db_ = nullptr;
         throw StoreError(message);
     }
-    // Another process (a backup, the sqlite3 shell) may hold a lock for a moment: wait for it
-    // rather than fail. Our own writes come from one thread only.
-    sqlite3_busy_timeout(db_, 5'000);
-    exec("PRAGMA journal_mode=WAL");
-    exec(durability == Durability::power ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
-    exec("PRAGMA foreign_keys=ON");
-    migrate();
+    try {
+        // Another process (a backup, the sqlite3 shell) may hold a lock for a moment: wait for
+        // it rather than fail. Our own writes come from one thread only.
+        sqlite3_busy_timeout(db_, 5'000);
+        exec("PRAGMA journal_mode=WAL");
+        const char* synchronous = durability == Durability::power ? "FULL" : "NORMAL";
+        exec((std::string("PRAGMA synchronous=") + synchronous).c_str());
+        exec("PRAGMA foreign_keys=ON");
+        migrate();
+        // Checkpoints run on their own connection and thread instead of inside the writer's
+        // commits (the WAL hook replaces SQLite's auto-checkpoint): see wal_checkpointer.hpp.
+        checkpointer_ = std::make_unique<WalCheckpointer>(path, synchronous);
+        checkpointer_->attach(db_);
+    } catch (...) {
+        cache_.reset();
+        sqlite3_close(db_);
+        db_ = nullptr;
+        throw;
+    }
 }
 
 SqliteStore::~SqliteStore() {

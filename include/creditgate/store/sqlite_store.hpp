@@ -14,6 +14,8 @@ enum class Durability {
     power,    // also survives power loss: WAL, synchronous=FULL
 };
 
+class WalCheckpointer;
+
 class SqliteStore final : public Store {
   public:
     // Opens (creating the file and its directory if needed) and migrates the schema.
@@ -62,6 +64,8 @@ class SqliteStore final : public Store {
     sqlite3* db_ = nullptr;
     struct Cache;
     std::unique_ptr<Cache> cache_;
+    // Destroyed after the destructor has closed db_, as it must be (its hook is on db_).
+    std::unique_ptr<WalCheckpointer> checkpointer_;
 };
 
 }  // namespace creditgate
