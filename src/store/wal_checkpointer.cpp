@@ -57,12 +57,23 @@ void WalCheckpointer::after_commit(sqlite3* db, const char* schema, int wal_page
     if (wal_pages >= hard_limit_pages_) {
         // The background checkpoints did not catch up with the writer: copy the rest here,
         // with no commit in between, so that the next transaction can start the WAL over.
-        // PASSIVE, so it never waits for a reader (a backup): what a reader still needs stays.
-        // If the background thread is in the middle of a checkpoint this is SQLITE_BUSY at
-        // once (the checkpoint lock never waits): the next commit tries again.
+        // First wait for a running background checkpoint to end (the checkpoint lock never
+        // waits: two at once would make this one SQLITE_BUSY). PASSIVE, so it never waits
+        // for a reader (a backup): what a reader still needs stays.
+        {
+            std::unique_lock lock(mutex_);
+            writer_waiting_ = true;
+            idle_.wait(lock, [this] { return !background_running_; });
+        }
         int log = 0, copied = 0;
         const int rc =
             sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+        {
+            std::lock_guard lock(mutex_);
+            writer_waiting_ = false;
+        }
+        wake_.notify_one();  // a background checkpoint may have been asked for meanwhile
+        // Busy: another process is checkpointing; the next commit tries again.
         if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
             spdlog::warn(
                 R"({{"event":"wal_checkpoint_failed","where":"writer","wal_pages":{},"error":"{}"}})",
@@ -82,20 +93,23 @@ void WalCheckpointer::after_commit(sqlite3* db, const char* schema, int wal_page
 void WalCheckpointer::run() {
     std::unique_lock lock(mutex_);
     for (;;) {
-        wake_.wait(lock, [this] { return stopping_ || requested_; });
+        wake_.wait(lock, [this] { return stopping_ || (requested_ && !writer_waiting_); });
         if (stopping_) return;
         requested_ = false;
+        background_running_ = true;
         lock.unlock();
         int log = 0, copied = 0;
         // PASSIVE: copies what it can without waiting for, or blocking, the writer.
         const int rc =
             sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
-        if (rc != SQLITE_OK && rc != SQLITE_BUSY) {  // busy: the writer's own checkpoint runs
+        if (rc != SQLITE_OK && rc != SQLITE_BUSY) {  // busy: another process checkpoints
             spdlog::warn(
                 R"({{"event":"wal_checkpoint_failed","where":"checkpointer","error":"{}"}})",
                 sqlite3_errmsg(db_));
         }
         lock.lock();
+        background_running_ = false;
+        idle_.notify_all();
     }
 }
 

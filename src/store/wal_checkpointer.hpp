@@ -10,10 +10,10 @@
 // The bound: the WAL file only starts over when a write transaction begins with every frame
 // already copied. Under sustained load the background checkpoints never quite catch up (the
 // writer keeps appending while they copy), so once the WAL reaches `hard_limit_pages` the
-// writer's hook runs a PASSIVE checkpoint itself, between two transactions: one short stall
-// (the background thread has already copied almost everything), and the next transaction
-// starts the WAL over. A reader that keeps an old snapshot (a backup) holds the WAL back
-// whatever we do; nothing here waits for it.
+// writer's hook runs a PASSIVE checkpoint itself, between two transactions, after waiting for
+// a running background checkpoint to end: one short stall (the background thread has already
+// copied almost everything), and the next transaction starts the WAL over. A reader that keeps an
+// old snapshot (a backup) holds the WAL back whatever we do; nothing here waits for it.
 #include <condition_variable>
 #include <mutex>
 #include <string>
@@ -53,13 +53,16 @@ class WalCheckpointer {
     const int hard_limit_pages_;
 
     std::mutex mutex_;
-    std::condition_variable wake_;
+    std::condition_variable wake_;  // the thread: a checkpoint is asked for, or stop
+    std::condition_variable idle_;  // the writer's hook: the background checkpoint ended
     // Writer thread only (the hook): frames in the WAL after the latest commit, and the count
     // at which the next background checkpoint is asked for.
     int wal_pages_ = 0;
     int next_request_at_ = 0;
 
     bool requested_ = false;
+    bool background_running_ = false;
+    bool writer_waiting_ = false;  // the hook checkpoints itself: the thread must not start
     bool stopping_ = false;
     std::thread thread_;
 };
