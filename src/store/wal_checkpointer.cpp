@@ -57,11 +57,13 @@ void WalCheckpointer::after_commit(sqlite3* db, const char* schema, int wal_page
     if (wal_pages >= hard_limit_pages_) {
         // The background checkpoints did not catch up with the writer: copy the rest here,
         // with no commit in between, so that the next transaction can start the WAL over.
-        // First wait for a running background checkpoint to end (the checkpoint lock never
-        // waits: two at once would make this one SQLITE_BUSY). PASSIVE, so it never waits
-        // for a reader (a backup): what a reader still needs stays.
+        // PASSIVE, so it never waits for a reader (a backup): what a reader still needs stays.
+        // The checkpoint lock never waits (two at once make one SQLITE_BUSY): while a
+        // background checkpoint runs, let the next commits try again, up to soft_limit_pages
+        // past the bound; beyond that, wait for it to end.
         {
             std::unique_lock lock(mutex_);
+            if (background_running_ && wal_pages < hard_limit_pages_ + soft_limit_pages_) return;
             writer_waiting_ = true;
             idle_.wait(lock, [this] { return !background_running_; });
         }

@@ -10,10 +10,13 @@
 // The bound: the WAL file only starts over when a write transaction begins with every frame
 // already copied. Under sustained load the background checkpoints never quite catch up (the
 // writer keeps appending while they copy), so once the WAL reaches `hard_limit_pages` the
-// writer's hook runs a PASSIVE checkpoint itself, between two transactions, after waiting for
-// a running background checkpoint to end: one short stall (the background thread has already
-// copied almost everything), and the next transaction starts the WAL over. A reader that keeps an
-// old snapshot (a backup) holds the WAL back whatever we do; nothing here waits for it.
+// writer's hook runs a PASSIVE checkpoint itself, between two transactions: one short stall
+// (the background thread has already copied almost everything), and the next transaction
+// starts the WAL over. If a background checkpoint is running then, the following commits try
+// again, and past `hard_limit_pages + soft_limit_pages` the hook waits for it to end. A reader
+// that keeps an old snapshot (a backup) holds the WAL back whatever we do; nothing here waits
+// for it, and once it lets go the next checkpoint has all of that to copy (as with SQLite's own
+// auto-checkpoint).
 #include <condition_variable>
 #include <mutex>
 #include <string>
@@ -62,7 +65,7 @@ class WalCheckpointer {
 
     bool requested_ = false;
     bool background_running_ = false;
-    bool writer_waiting_ = false;  // the hook checkpoints itself: the thread must not start
+    bool writer_waiting_ = false;  // the hook checkpoints itself: the thread must not start one
     bool stopping_ = false;
     std::thread thread_;
 };
