@@ -37,7 +37,7 @@ Usage: bench/run.sh [options]
   --rounds N         interleaved rounds (default 3)
   --duration S       seconds per wrk run (default 5)
   --upstream U       auto | nginx | mock (default auto: the faster one, measured first)
-  --skip LIST        comma list of: ttfb, perf, scale, ledger
+  --skip LIST        comma list of: ttfb, perf, scale, ledger, ledger-alone
   --streams N        slow streams for the scale run (default 10000; capped by the FD limit)
   --build            run ninja even if the binaries exist (default: build only if missing)
   --build-dir DIR    Release build directory (default build-bench)
@@ -96,11 +96,13 @@ fi
 
 CG=$BUILD_DIR/creditgate
 MOCK=$BUILD_DIR/tests/mock_upstream/mock_upstream
-if [[ $FORCE_BUILD == 1 || ! -x $CG || ! -x $MOCK ]]; then
+LEDGER_BENCH=$BUILD_DIR/bench/ledger_bench
+if [[ $FORCE_BUILD == 1 || ! -x $CG || ! -x $MOCK ]] || { ! skipped ledger-alone && [[ ! -x $LEDGER_BENCH ]]; }; then
   log "building Release in $BUILD_DIR"
   command -v cmake >/dev/null && command -v ninja >/dev/null || "$ROOT/scripts/install-deps.sh" --test
-  cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCREDITGATE_TESTS=ON >/dev/null
-  ninja -C "$BUILD_DIR" creditgate mock_upstream
+  cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCREDITGATE_TESTS=ON \
+    -DCREDITGATE_BENCH=ON >/dev/null
+  ninja -C "$BUILD_DIR" creditgate mock_upstream $(skipped ledger-alone || echo ledger_bench)
 fi
 build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BUILD_DIR/CMakeCache.txt" 2>/dev/null || true)
 [[ $build_type == Release ]] || log "warning: $BUILD_DIR is a '$build_type' build, not Release"
@@ -639,6 +641,16 @@ if ! skipped scale; then
  "streams_big_cg": $streams_big, "streams_big_requested": $STREAMS_BIG,
  "streams_big_note": $("$PY" -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$note")}
 JSON
+fi
+
+# --- Ledger alone -------------------------------------------------------------------------------
+
+if ! skipped ledger-alone; then
+  # The ledger without HTTP: hold+settle pairs through the real writer, process and power
+  # durability (bench/ledger.sh runs the same program on its own). The proxies are idle now.
+  log "ledger alone: ledger_bench, process and power durability"
+  "$LEDGER_BENCH" --pairs $((QUICK == 1 ? 50000 : 200000)) --json "$OUT/ledger_alone.jsonl" \
+    >"$OUT/raw/ledger_bench.txt" 2>&1 || log "ledger_bench failed: see raw/ledger_bench.txt"
 fi
 
 # --- Ledger check, metadata, report -------------------------------------------------------------

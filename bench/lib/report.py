@@ -252,6 +252,23 @@ def ledger_table(m):
     return out
 
 
+def ledger_alone_table(records):
+    """ledger_bench (bench/ledger/): the ledger without HTTP, hold+settle pairs through the writer."""
+    if not records:
+        return []
+    out = ["| durability | clients × in flight | pairs/s | vs 50k | hold p50 µs | hold p99 µs | "
+           "hold max µs | writer CPU µs/pair | writer-bound pairs/s | WAL at end | money adds up |",
+           "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for r in records:
+        writer = r.get("writer_cpu_us_per_pair")
+        out.append(f"| {r['durability']} | {r['clients']} × {r['window']} | {fmt(r['pairs_per_s'])} | "
+                   f"{r['ratio_to_target']:.2f} × | {fmt(r['hold_p50_us'])} | {fmt(r['hold_p99_us'])} | "
+                   f"{fmt(r['hold_max_us'])} | {fmt(writer, 1)} | "
+                   f"{fmt(1e6 / writer if writer else None)} | "
+                   f"{r['wal_bytes_at_end'] / 1048576:.1f} MiB | {'yes' if r['check_ok'] else '**NO**'} |")
+    return out
+
+
 THREAD_ROLES = ["main", "log", "ledger writer", "I/O"]  # creation order with threads=1
 
 
@@ -303,6 +320,10 @@ def summary(run_dir):
         out += ttfb_table(ttfb)
     if scale:
         out += ["", "### Memory and scale (RSS and FDs from /proc)", ""] + scale_tables(scale)
+    alone = ledger_alone_table(load_jsonl(os.path.join(run_dir, "ledger_alone.jsonl")))
+    if alone:
+        out += ["", "### Ledger alone (ledger_bench: hold+settle pairs through the writer, no HTTP)",
+                ""] + alone
     threads = thread_table(m)
     if threads:
         out += ["", "### Where creditgate's CPU goes, by thread (/proc/<pid>/task, 10 ms ticks)",

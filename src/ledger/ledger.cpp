@@ -1,5 +1,6 @@
 #include "creditgate/ledger/ledger.hpp"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <cassert>
@@ -123,6 +124,7 @@ void Ledger::stop() {
 }
 
 void Ledger::run_sweeper() {
+    pthread_setname_np(pthread_self(), "cg-sweep");
     std::unique_lock lock(sweeper_mutex_);
     while (!sweeper_wake_.wait_for(lock, std::chrono::milliseconds(options_.sweep_interval_ms),
                                    [this] { return sweeper_stopping_; })) {

@@ -1,5 +1,6 @@
 #include "creditgate/store/writer.hpp"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -47,6 +48,7 @@ void Writer::stop() {
 }
 
 void Writer::run() {
+    pthread_setname_np(pthread_self(), kThreadName);
     std::deque<WriterJob> batch;
     for (;;) {
         {

@@ -15,6 +15,8 @@ enum class OpenMode {
     read_only,   // tools (verify) beside a running server: never writes, never blocks it
 };
 
+class WalCheckpointer;
+
 class SqliteStore final : public Store {
   public:
     // Opens (creating the file and its directory if needed) and migrates the schema.
@@ -82,6 +84,8 @@ class SqliteStore final : public Store {
     OpenMode mode_ = OpenMode::read_write;
     struct Cache;
     std::unique_ptr<Cache> cache_;
+    // Destroyed after the destructor has closed db_, as it must be (its hook is on db_).
+    std::unique_ptr<WalCheckpointer> checkpointer_;
 };
 
 }  // namespace creditgate

@@ -26,6 +26,7 @@ struct WriterJob {
 class Writer {
   public:
     static constexpr std::size_t kMaxBatch = 1024;
+    static constexpr const char* kThreadName = "cg-ledger";  // as top, perf and gdb show it
 
     // on_batch_lost runs on the writer thread when a commit fails after jobs changed memory:
     // the owner rebuilds its in-memory state from the store.
