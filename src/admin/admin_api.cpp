@@ -91,8 +91,12 @@ void AdminApi::handle(const std::shared_ptr<HttpSession>& session, Request&& req
                                               : allow("POST");
         if (parts[3] == "ledger")
             return method == http::verb::get ? list_ledger(call, *id) : allow("GET");
+        if (parts[3] == "statement")
+            return method == http::verb::get ? get_statement(call, *id) : allow("GET");
         return not_found();
     }
+    if (parts[1] == "usage" && parts.size() == 2)
+        return method == http::verb::get ? get_usage(call) : allow("GET");
     if (parts[1] == "keys" && parts.size() == 3) {
         auto id = parse_id(parts[2]);
         if (!id) return not_found();

@@ -27,6 +27,9 @@ class AdminApi final : public RequestHandler {
     // Top-ups, grants and adjustments: idempotent money movements (admin_credits.cpp).
     void move_money(const std::shared_ptr<Call>& call, std::int64_t account_id, GrantKind kind);
     void list_ledger(const std::shared_ptr<Call>& call, std::int64_t account_id);
+    // Read-only reports, JSON or CSV (admin_reports.cpp).
+    void get_statement(const std::shared_ptr<Call>& call, std::int64_t account_id);
+    void get_usage(const std::shared_ptr<Call>& call);
 
     std::shared_ptr<const Config> config_;
     Ledger& ledger_;

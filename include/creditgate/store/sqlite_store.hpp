@@ -69,6 +69,17 @@ class SqliteStore final : public Store {
     std::vector<GrantRecord> load_all_grants() override;
     void scan_allocations(const std::function<void(const AllocationRecord&)>& fn) override;
 
+    // Reports (sqlite_reports.cpp).
+    std::optional<AccountRecord> find_account(std::int64_t account_id) override;
+    std::int64_t max_entry_id() override;
+    std::optional<EntryRecord> last_entry_before(std::int64_t account_id, std::int64_t before_ms,
+                                                 std::int64_t max_entry_id) override;
+    std::optional<EntryPosition> nth_entry_position(const EntryWindow& window,
+                                                    std::int64_t n) override;
+    std::vector<EntryAggregate> aggregate_usage(const EntryWindow& window,
+                                                EntryGrouping grouping) override;
+    std::vector<EntryRecord> list_balance_entries(const EntryWindow& window) override;
+
     static constexpr int kSchemaVersion = 2;
 
     class Statement;  // internal to src/store

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "creditgate/store/aggregates.hpp"
 #include "creditgate/store/records.hpp"
 
 namespace creditgate {
@@ -70,6 +71,23 @@ class Store {
     virtual void scan_holds(const std::function<void(const HoldRecord&)>& fn) = 0;
     virtual std::vector<GrantRecord> load_all_grants() = 0;
     virtual void scan_allocations(const std::function<void(const AllocationRecord&)>& fn) = 0;
+
+    // Reports (read-only; see aggregates.hpp for windows). Each call reads at most what its
+    // window holds, so a caller bounds the work by bounding the window.
+    virtual std::optional<AccountRecord> find_account(std::int64_t account_id) = 0;
+    virtual std::int64_t max_entry_id() = 0;  // 0 when there is none
+    // The account's last entry in time order created before `before_ms`, id <= max_entry_id.
+    virtual std::optional<EntryRecord> last_entry_before(std::int64_t account_id,
+                                                         std::int64_t before_ms,
+                                                         std::int64_t max_entry_id) = 0;
+    // Where the n-th (from 1) entry of the window is, or nothing when it holds fewer.
+    virtual std::optional<EntryPosition> nth_entry_position(const EntryWindow& window,
+                                                            std::int64_t n) = 0;
+    // The window's charges and voids, summed per group.
+    virtual std::vector<EntryAggregate> aggregate_usage(const EntryWindow& window,
+                                                        EntryGrouping grouping) = 0;
+    // The window's other entries (top-ups, grants, adjustments, expiries), in time order.
+    virtual std::vector<EntryRecord> list_balance_entries(const EntryWindow& window) = 0;
 };
 
 const char* to_string(HoldState state);

@@ -1,0 +1,228 @@
+// GET /admin/accounts/{id}/statement and GET /admin/usage: read-only reports over a period
+// [from, to), as JSON or, with `Accept: text/csv`, as CSV.
+#include <algorithm>
+#include <boost/url/parse.hpp>
+#include <cctype>
+#include <charconv>
+#include <chrono>
+#include <set>
+
+#include "admin_call.hpp"
+#include "creditgate/admin/render_reports.hpp"
+#include "creditgate/admin/time_text.hpp"
+#include "creditgate/http/routing.hpp"
+#include "creditgate/ledger/reports.hpp"
+
+namespace creditgate {
+
+using namespace admin_detail;
+
+namespace {
+
+constexpr std::int64_t kDayMs = 86'400'000;
+// A report walks its period in bounded chunks, but a whole year is the most one call reads.
+constexpr std::int64_t kMaxPeriodDays = 366;
+
+struct ReportQuery {
+    ReportPeriod period;
+    EntryGrouping group_by = EntryGrouping::model;
+};
+
+std::int64_t start_of_month_ms(std::int64_t epoch_ms) {
+    using namespace std::chrono;
+    const year_month_day date{floor<days>(sys_time<milliseconds>(milliseconds(epoch_ms)))};
+    return duration_cast<milliseconds>(sys_days{date.year() / date.month() / 1}.time_since_epoch())
+        .count();
+}
+
+std::optional<EntryGrouping> grouping_from(std::string_view text) {
+    if (text == "model") return EntryGrouping::model;
+    if (text == "endpoint") return EntryGrouping::endpoint;
+    if (text == "account") return EntryGrouping::account;
+    if (text == "day") return EntryGrouping::day;
+    return std::nullopt;
+}
+
+// from/to: RFC 3339 or YYYY-MM-DD (midnight UTC). `to` defaults to now, `from` to the start of
+// the UTC month holding the period's last millisecond (for to = now: the current month).
+std::variant<ReportQuery, ApiError> parse_query(std::string_view target, bool with_group_by,
+                                                std::int64_t now) {
+    auto url = boost::urls::parse_origin_form(target);
+    if (!url) return invalid("Malformed query string.");
+    ReportQuery query;
+    std::optional<std::int64_t> from, to;
+    std::set<std::string> seen;
+    // A '+' stays a '+' (a time zone offset), not a space as in HTML forms.
+    for (auto param : url->params(boost::urls::encoding_opts{false, false, false})) {
+        const std::string& key = param.key;
+        if (key != "from" && key != "to" && !(with_group_by && key == "group_by")) {
+            return invalid("Unknown query parameter '" + key + "'.", key);
+        }
+        if (!seen.insert(key).second) return invalid("'" + key + "' is given twice.", key);
+        if (key == "group_by") {
+            auto grouping = grouping_from(param.value);
+            if (!grouping) {
+                return invalid("'group_by' must be one of model, endpoint, account, day.",
+                               "group_by");
+            }
+            query.group_by = *grouping;
+            continue;
+        }
+        auto time = parse_time_ms(param.value);
+        if (!time) {
+            return invalid("'" + key +
+                               "' must be an RFC 3339 time like \"2026-11-01T00:00:00Z\" or a "
+                               "date like \"2026-11-01\" (midnight UTC).",
+                           key);
+        }
+        (key == "from" ? from : to) = *time;
+    }
+    query.period.to_ms = to.value_or(now);
+    query.period.from_ms = from.value_or(start_of_month_ms(query.period.to_ms - 1));
+    // A defaulted `from` is always before `to` and less than a month away: only a `from` the
+    // caller gave can be wrong here.
+    if (query.period.from_ms >= query.period.to_ms) {
+        return invalid("'from' must be before 'to' (from is inclusive, to exclusive).", "from");
+    }
+    if (query.period.to_ms - query.period.from_ms > kMaxPeriodDays * kDayMs) {
+        return invalid("The period may be at most 366 days; ask for shorter periods.", "from");
+    }
+    return query;
+}
+
+// True when the client prefers text/csv over application/json (higher q; the first named on
+// a tie). Wildcards do not ask for CSV.
+bool wants_csv(std::string_view accept) {
+    double csv_q = 0, json_q = 0;
+    bool csv_first = false, seen_any = false;
+    while (!accept.empty()) {
+        auto comma = accept.find(',');
+        std::string_view range = accept.substr(0, comma);
+        accept = comma == std::string_view::npos ? std::string_view() : accept.substr(comma + 1);
+        auto semi = range.find(';');
+        std::string_view type = range.substr(0, semi);
+        auto trim = [](std::string_view s) {
+            while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+            while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+            return s;
+        };
+        type = trim(type);
+        double q = 1;
+        for (auto params = semi == std::string_view::npos ? std::string_view()
+                                                          : range.substr(semi + 1);
+             !params.empty();) {
+            auto next = params.find(';');
+            auto param = trim(params.substr(0, next));
+            if (param.size() > 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
+                auto value = param.substr(2);
+                if (std::from_chars(value.data(), value.data() + value.size(), q).ec !=
+                    std::errc()) {
+                    q = 0;  // an unreadable weight does not ask for anything
+                }
+            }
+            params = next == std::string_view::npos ? std::string_view() : params.substr(next + 1);
+        }
+        auto is = [&](std::string_view name) {
+            return type.size() == name.size() &&
+                   std::equal(type.begin(), type.end(), name.begin(), [](char a, char b) {
+                       return std::tolower(static_cast<unsigned char>(a)) == b;
+                   });
+        };
+        if (is("text/csv")) {
+            csv_q = std::max(csv_q, q);
+            if (!seen_any) csv_first = true;
+            seen_any = true;
+        } else if (is("application/json")) {
+            json_q = std::max(json_q, q);
+            seen_any = true;
+        }
+    }
+    return csv_q > 0 && (csv_q > json_q || (csv_q == json_q && csv_first));
+}
+
+Response csv_reply(std::string body, const std::string& filename, const std::string& request_id) {
+    Response reply{http::status::ok, 11};
+    reply.set(http::field::content_type, "text/csv; charset=utf-8");
+    reply.set(http::field::content_disposition, "attachment; filename=\"" + filename + "\"");
+    reply.set(http::field::vary, "Accept");
+    reply.set("x-request-id", request_id);
+    reply.body() = std::move(body);
+    return reply;
+}
+
+ApiError report_error(ReportResult result) {
+    switch (result) {
+        case ReportResult::account_not_found:
+            return api_error_from(LedgerResult::account_not_found);
+        case ReportResult::too_many_entries:
+            return invalid(
+                "The period holds more entries than one report reads; ask for "
+                "shorter periods.",
+                "from");
+        case ReportResult::overflow:
+            return invalid(
+                "A sum over this period does not fit in 64 bits; ask for shorter "
+                "periods.",
+                "from");
+        case ReportResult::ok:
+        case ReportResult::unavailable:
+            break;
+    }
+    return api_error_from(LedgerResult::unavailable);
+}
+
+std::string file_date(std::int64_t epoch_ms) {
+    return format_time_ms(epoch_ms).substr(0, 10);
+}
+
+}  // namespace
+
+void AdminApi::get_statement(const std::shared_ptr<Call>& call, std::int64_t account_id) {
+    auto parsed = parse_query(call->request.target(), false, now_ms());
+    if (auto* error = std::get_if<ApiError>(&parsed)) return call->fail(*error);
+    const auto query = std::get<ReportQuery>(parsed);
+    const bool csv = wants_csv(call->request[http::field::accept]);
+    build_statement(ledger_, account_id, query.period,
+                    call->on_session<StatementOutcome>([call, csv](auto& outcome) {
+                        if (outcome.result != ReportResult::ok)
+                            return call->fail(report_error(outcome.result));
+                        const auto& s = outcome.statement;
+                        if (!csv) {
+                            auto reply = json_reply(http::status::ok, statement_json(s).dump(),
+                                                    call->record.request_id);
+                            reply.set(http::field::vary, "Accept");
+                            return call->reply(std::move(reply));
+                        }
+                        call->reply(csv_reply(statement_csv(s),
+                                              "statement-" + std::to_string(s.account_id) + "-" +
+                                                  file_date(s.period.from_ms) + "-" +
+                                                  file_date(s.period.to_ms) + ".csv",
+                                              call->record.request_id));
+                    }));
+}
+
+void AdminApi::get_usage(const std::shared_ptr<Call>& call) {
+    auto parsed = parse_query(call->request.target(), true, now_ms());
+    if (auto* error = std::get_if<ApiError>(&parsed)) return call->fail(*error);
+    const auto query = std::get<ReportQuery>(parsed);
+    const bool csv = wants_csv(call->request[http::field::accept]);
+    build_usage(ledger_, query.period, query.group_by,
+                call->on_session<UsageOutcome>([call, csv](auto& outcome) {
+                    if (outcome.result != ReportResult::ok)
+                        return call->fail(report_error(outcome.result));
+                    const auto& r = outcome.report;
+                    if (!csv) {
+                        auto reply = json_reply(http::status::ok, usage_json(r).dump(),
+                                                call->record.request_id);
+                        reply.set(http::field::vary, "Accept");
+                        return call->reply(std::move(reply));
+                    }
+                    call->reply(csv_reply(usage_csv(r),
+                                          std::string("usage-") + to_string(r.group_by) + "-" +
+                                              file_date(r.period.from_ms) + "-" +
+                                              file_date(r.period.to_ms) + ".csv",
+                                          call->record.request_id));
+                }));
+}
+
+}  // namespace creditgate
