@@ -179,6 +179,19 @@ double thread_cpu_s(long tid) {
     return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
+// Nanoseconds a thread has spent on a CPU and waiting for one (runnable, not running), from
+// /proc/self/task/<tid>/schedstat (zeros where the kernel does not provide it).
+struct SchedStat {
+    double on_cpu_s = 0;
+    double waiting_s = 0;
+};
+SchedStat thread_schedstat(long tid) {
+    std::ifstream in("/proc/self/task/" + std::to_string(tid) + "/schedstat");
+    double on_cpu_ns = 0, waiting_ns = 0;
+    if (!(in >> on_cpu_ns >> waiting_ns)) return {};
+    return {on_cpu_ns / 1e9, waiting_ns / 1e9};
+}
+
 // One client thread: its own io_context, W pairs in flight, `quota` pairs in all.
 class Client {
   public:
@@ -356,6 +369,9 @@ struct Result {
     double settle_p50 = 0, settle_p99 = 0;
     double cpu_us_per_pair = 0;
     double writer_cpu_us_per_pair = 0;  // the ledger's writer thread alone
+    // Shares of the run's wall time the writer spent on a CPU and waiting for one: on a quiet
+    // machine the waiting share is ~0 and on-CPU near 100 % when the writer is the bottleneck.
+    double writer_on_cpu = 0, writer_waiting_for_cpu = 0;
     double csw_per_pair = 0;
     std::int64_t failed = 0;
     std::uintmax_t db_bytes = 0, wal_bytes = 0;
@@ -413,6 +429,7 @@ Result run(const Options& o, Durability durability, const std::filesystem::path&
     }
     const auto usage_before = process_usage();
     const double writer_before = writer_tid ? thread_cpu_s(writer_tid) : 0;
+    const SchedStat sched_before = writer_tid ? thread_schedstat(writer_tid) : SchedStat{};
     const auto started = Clock::now();
     for (auto& c : clients) c->start();
     for (auto& c : clients) c->join();
@@ -420,6 +437,7 @@ Result run(const Options& o, Durability durability, const std::filesystem::path&
     for (auto& c : clients) finished = std::max(finished, c->finished_at_);
     const auto usage_after = process_usage();
     const double writer_after = writer_tid ? thread_cpu_s(writer_tid) : 0;
+    const SchedStat sched_after = writer_tid ? thread_schedstat(writer_tid) : SchedStat{};
     r.wal_bytes = file_size(path + "-wal");
     ledger->stop();
     ledger.reset();
@@ -446,6 +464,8 @@ Result run(const Options& o, Durability durability, const std::filesystem::path&
     r.cpu_us_per_pair =
         (usage_after.cpu_s - usage_before.cpu_s) * 1e6 / static_cast<double>(o.pairs);
     r.writer_cpu_us_per_pair = (writer_after - writer_before) * 1e6 / static_cast<double>(o.pairs);
+    r.writer_on_cpu = (sched_after.on_cpu_s - sched_before.on_cpu_s) / r.seconds;
+    r.writer_waiting_for_cpu = (sched_after.waiting_s - sched_before.waiting_s) / r.seconds;
     r.csw_per_pair =
         static_cast<double>(usage_after.context_switches - usage_before.context_switches) /
         static_cast<double>(o.pairs);
@@ -467,22 +487,24 @@ void print_table(const Options& o, const std::vector<Result>& results) {
         o.pairs, o.clients, o.window, o.accounts, sqlite3_libversion());
     fmt::print(
         "| durability | pairs/s | vs 50k | hold p50 | hold p99 | hold max | settle p50 "
-        "| settle p99 | writer CPU/pair | writer-bound pairs/s | CPU/pair, all threads "
-        "| ctx sw/pair | WAL at end | check |\n"
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        "| settle p99 | writer CPU/pair | writer-bound pairs/s | writer on CPU / waiting for one "
+        "| CPU/pair, all threads | ctx sw/pair | WAL at end | check |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (const auto& r : results) {
         fmt::print(
             "| {} | {:.0f} | {:.2f} × | {:.0f} µs | {:.0f} µs | {:.0f} µs | {:.0f} µs | {:.0f} µs "
-            "| {:.1f} µs | {:.0f} | {:.1f} µs | {:.2f} | {:.1f} MiB | {} |\n",
+            "| {:.1f} µs | {:.0f} | {:.0f} % / {:.0f} % | {:.1f} µs | {:.2f} | {:.1f} MiB | {} |\n",
             name(r.durability), r.pairs_per_s, r.pairs_per_s / kTargetPairsPerSecond, r.hold_p50,
             r.hold_p99, r.hold_max, r.settle_p50, r.settle_p99, r.writer_cpu_us_per_pair,
-            r.writer_cpu_us_per_pair > 0 ? 1e6 / r.writer_cpu_us_per_pair : 0.0, r.cpu_us_per_pair,
+            r.writer_cpu_us_per_pair > 0 ? 1e6 / r.writer_cpu_us_per_pair : 0.0,
+            r.writer_on_cpu * 100, r.writer_waiting_for_cpu * 100, r.cpu_us_per_pair,
             r.csw_per_pair, static_cast<double>(r.wal_bytes) / (1 << 20),
             r.check.ok ? "ok" : "FAIL");
     }
     fmt::print(
         "\nwriter-bound pairs/s = 10^6 / writer CPU µs per pair: what the writer thread could do "
-        "with a core of its own.\n");
+        "with a core of its own. Writer on CPU / waiting for one: shares of the run's wall time "
+        "(schedstat); a writer that waits for a CPU is sharing it with something else.\n");
     for (const auto& r : results) {
         fmt::print("{}: {:.2f} s; {}; target {} ({:.0f} pairs/s)\n", name(r.durability), r.seconds,
                    r.check.detail, r.pairs_per_s >= kTargetPairsPerSecond ? "met" : "missed",
@@ -499,13 +521,14 @@ void append_json(const Options& o, const std::vector<Result>& results) {
                    R"("seconds":{:.4f},"pairs_per_s":{:.1f},"ratio_to_target":{:.4f},)"
                    R"("hold_p50_us":{:.0f},"hold_p99_us":{:.0f},"hold_max_us":{:.0f},)"
                    R"("settle_p50_us":{:.0f},"settle_p99_us":{:.0f},"writer_cpu_us_per_pair":{:.2f},)"
+                   R"("writer_on_cpu":{:.3f},"writer_waiting_for_cpu":{:.3f},)"
                    R"("cpu_us_per_pair":{:.2f},"context_switches_per_pair":{:.3f},)"
                    R"("wal_bytes_at_end":{},"db_bytes":{},"failed":{},"check_ok":{},"sqlite":"{}"}})",
                    name(r.durability), r.pairs, o.clients, o.window, o.accounts, r.seconds,
                    r.pairs_per_s, r.pairs_per_s / kTargetPairsPerSecond, r.hold_p50, r.hold_p99,
                    r.hold_max, r.settle_p50, r.settle_p99, r.writer_cpu_us_per_pair,
-                   r.cpu_us_per_pair, r.csw_per_pair, r.wal_bytes, r.db_bytes, r.failed, r.check.ok,
-                   sqlite3_libversion())
+                   r.writer_on_cpu, r.writer_waiting_for_cpu, r.cpu_us_per_pair, r.csw_per_pair,
+                   r.wal_bytes, r.db_bytes, r.failed, r.check.ok, sqlite3_libversion())
             << "\n";
     }
 }

@@ -256,16 +256,23 @@ def ledger_alone_table(records):
     """ledger_bench (bench/ledger/): the ledger without HTTP, hold+settle pairs through the writer."""
     if not records:
         return []
+
+    def sched(r):
+        if r.get("writer_on_cpu") is None:
+            return "–"
+        return f"{r['writer_on_cpu'] * 100:.0f} % / {r['writer_waiting_for_cpu'] * 100:.0f} %"
+
     out = ["| durability | clients × in flight | pairs/s | vs 50k | hold p50 µs | hold p99 µs | "
-           "hold max µs | writer CPU µs/pair | writer-bound pairs/s | WAL at end | money adds up |",
-           "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+           "hold max µs | writer CPU µs/pair | writer-bound pairs/s | writer on CPU / waiting | "
+           "WAL at end | money adds up |",
+           "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for r in records:
         writer = r.get("writer_cpu_us_per_pair")
         out.append(f"| {r['durability']} | {r['clients']} × {r['window']} | {fmt(r['pairs_per_s'])} | "
                    f"{r['ratio_to_target']:.2f} × | {fmt(r['hold_p50_us'])} | {fmt(r['hold_p99_us'])} | "
                    f"{fmt(r['hold_max_us'])} | {fmt(writer, 1)} | "
                    f"{fmt(1e6 / writer if writer else None)} | "
-                   f"{r['wal_bytes_at_end'] / 1048576:.1f} MiB | {'yes' if r['check_ok'] else '**NO**'} |")
+                   f"{sched(r)} | {r['wal_bytes_at_end'] / 1048576:.1f} MiB | {'yes' if r['check_ok'] else '**NO**'} |")
     return out
 
 

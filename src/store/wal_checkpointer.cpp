@@ -46,7 +46,11 @@ void WalCheckpointer::attach(sqlite3* writer) {
 }
 
 int WalCheckpointer::on_commit(void* self, sqlite3* db, const char* schema, int wal_pages) {
-    static_cast<WalCheckpointer*>(self)->after_commit(db, schema, wal_pages);
+    try {
+        static_cast<WalCheckpointer*>(self)->after_commit(db, schema, wal_pages);
+    } catch (...) {
+        // Nothing may unwind through SQLite; a missed checkpoint is retried at the next commit.
+    }
     // Always OK: an error here would make the COMMIT report failure although it happened.
     return SQLITE_OK;
 }
