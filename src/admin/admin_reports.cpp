@@ -55,6 +55,7 @@ std::variant<ReportQuery, ApiError> parse_query(std::string_view target, bool wi
     // A '+' stays a '+' (a time zone offset), not a space as in HTML forms.
     for (auto param : url->params(boost::urls::encoding_opts{false, false, false})) {
         const std::string& key = param.key;
+        if (key.empty() && param.value.empty()) continue;  // "?&from=..." or a trailing '&'
         if (key != "from" && key != "to" && !(with_group_by && key == "group_by")) {
             return invalid("Unknown query parameter '" + key + "'.", key);
         }

@@ -290,7 +290,7 @@ describe('statements and usage reports', { timeout: SUITE_TIMEOUT_MS }, () => {
   test('dates, offsets and a JSON preference are understood', async () => {
     const day = from.slice(0, 10);
     const next = new Date(ms(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-    const byDate = await statement(user.accountId, `?from=${day}&to=${next}`);
+    const byDate = await statement(user.accountId, `?&from=${day}&to=${next}&`);
     assert.equal(byDate.status, 200, byDate.text);
     assert.equal(byDate.json.from, `${day}T00:00:00.000Z`);
     // A '+' offset needs no %2B: 01:00 at +01:00 is midnight UTC.
