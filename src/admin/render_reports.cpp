@@ -1,5 +1,7 @@
 #include "creditgate/admin/render_reports.hpp"
 
+#include <algorithm>
+
 #include <array>
 #include <vector>
 
@@ -175,7 +177,29 @@ std::string format_day(std::int64_t day) {
     return format_time_ms(day * kDayMs).substr(0, 10);
 }
 
-std::string csv_field(std::string_view text) {
+namespace {
+
+// A signed decimal such as "-1.5": the only text allowed to start with '-' unchanged.
+bool is_decimal(std::string_view text) {
+    if (text.starts_with('-')) text.remove_prefix(1);
+    if (text.empty() || text.front() == '.' || text.back() == '.') return false;
+    return std::count(text.begin(), text.end(), '.') <= 1 &&
+           std::all_of(text.begin(), text.end(),
+                       [](char c) { return c == '.' || (c >= '0' && c <= '9'); });
+}
+
+}  // namespace
+
+std::string csv_field(std::string_view raw) {
+    // Text an admin or a client wrote (a reference, a model name) must not become a spreadsheet
+    // formula when the statement is opened: a leading = + - @ or control character gets a '.
+    std::string guarded;
+    if (!raw.empty() && std::string_view("=+-@\t\r").find(raw.front()) != std::string_view::npos &&
+        !is_decimal(raw)) {
+        guarded = "'" + std::string(raw);
+        raw = guarded;
+    }
+    const std::string_view text = raw;
     if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
     std::string out = "\"";
     for (char c : text) {

@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cassert>
 #include <chrono>
 
@@ -48,8 +49,9 @@ Ledger::~Ledger() {
     stop();
 }
 
-std::int64_t Ledger::now() const {
-    return options_.clock ? options_.clock() : now_ms();
+std::int64_t Ledger::now() {
+    last_now_ms_ = std::max(last_now_ms_, options_.clock ? options_.clock() : now_ms());
+    return last_now_ms_;
 }
 
 void Ledger::reload(Store& store) {

@@ -162,7 +162,9 @@ class Ledger {
 
     void reload(Store& store);
     AccountBalance balance_of(std::int64_t id, const AccountState& state) const;
-    std::int64_t now() const;
+    // The clock, never going backwards (entries' times rise with their ids even if the system
+    // clock steps back, so time-ordered reports add up). Writer thread only.
+    std::int64_t now();
     // Money moves in two steps so memory changes only after all SQL of an operation succeeded:
     // persist_* writes the entry and its allocations (throws StoreError, memory untouched),
     // apply_* then updates memory. `entry` carries everything but id, amount, balance_after.
@@ -183,6 +185,7 @@ class Ledger {
     void run_sweeper();
 
     LedgerOptions options_;
+    std::int64_t last_now_ms_ = 0;
     Writer writer_;
     // Owned by the writer thread after start().
     std::unordered_map<std::int64_t, AccountState> accounts_;

@@ -97,6 +97,12 @@ TEST(CsvField, OnlyFieldsWithCommasQuotesOrLineBreaksAreQuotedAndQuotesDoubled) 
     EXPECT_EQ(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
     EXPECT_EQ(csv_field("two\nlines"), "\"two\nlines\"");
     EXPECT_EQ(csv_field("cr\r"), "\"cr\r\"");
+    // A reference typed as a formula stays text in a spreadsheet; amounts stay numbers.
+    EXPECT_EQ(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+    EXPECT_EQ(csv_field("+1 refund"), "'+1 refund");
+    EXPECT_EQ(csv_field("-x"), "'-x");
+    EXPECT_EQ(csv_field("@sum"), "'@sum");
+    EXPECT_EQ(csv_field("-0.000000001"), "-0.000000001");
 }
 
 TEST(StatementCsv, OneHeaderThenLinesThenEntriesThenTotalsAndTheAmountsAddUp) {
