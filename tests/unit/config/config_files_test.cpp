@@ -16,9 +16,7 @@ using config_test::env_from;
 
 // CMake does not pass the source directory; this file sits in tests/unit/config/.
 std::string source_file(const char* relative) {
-    return (std::filesystem::path(CREDITGATE_SOURCE_DIR) / relative)
-        .lexically_normal()
-        .string();
+    return (std::filesystem::path(CREDITGATE_SOURCE_DIR) / relative).lexically_normal().string();
 }
 
 TEST(ConfigFiles, DemoConfigParsesAndPointsAtTheMockUpstream) {
