@@ -223,11 +223,22 @@ void SqliteStore::open_read_only(const std::string& path) {
         throw StoreError(message);
     }
     sqlite3_busy_timeout(db_, 5'000);
-    auto version = schema_version();
+    int version = 0;
+    try {
+        version = schema_version();
+    } catch (...) {
+        version = -1;
+    }
     if (version != kSchemaVersion) {
-        throw StoreError("database schema version " + std::to_string(version) +
-                         " is not this binary's (" + std::to_string(kSchemaVersion) +
-                         "): run the matching creditgate serve once to migrate it");
+        // The destructor does not run for a constructor that throws: close here.
+        cache_.reset();
+        sqlite3_close(db_);
+        db_ = nullptr;
+        throw StoreError(version < 0
+                             ? "cannot read the schema version of " + path
+                             : "database schema version " + std::to_string(version) +
+                                   " is not this binary's (" + std::to_string(kSchemaVersion) +
+                                   "): run the matching creditgate serve once to migrate it");
     }
 }
 
