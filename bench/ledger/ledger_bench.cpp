@@ -396,13 +396,6 @@ Result run(const Options& o, Durability durability, const std::filesystem::path&
         std::make_unique<Ledger>(std::make_unique<creditgate::SqliteStore>(path, durability));
     const auto before_start = thread_ids();
     ledger->start();
-    // The writer thread is the one start() created and named.
-    long writer_tid = 0;
-    for (auto tid : thread_ids()) {
-        std::string name;
-        std::ifstream("/proc/self/task/" + std::to_string(tid) + "/comm") >> name;
-        if (!before_start.count(tid) && name == creditgate::Writer::kThreadName) writer_tid = tid;
-    }
     for (int i = 0; i < o.accounts; ++i) {
         auto a = await<std::optional<creditgate::AccountBalance>>([&](auto done) {
             ledger->create_account("bench-" + std::to_string(i), std::move(done));
@@ -422,6 +415,14 @@ Result run(const Options& o, Durability durability, const std::filesystem::path&
         accounts.push_back(a->id);
     }
 
+    // The writer thread is the one start() created and named (it names itself once running: by
+    // now it has answered the account set-up).
+    long writer_tid = 0;
+    for (auto tid : thread_ids()) {
+        std::string name;
+        std::ifstream("/proc/self/task/" + std::to_string(tid) + "/comm") >> name;
+        if (!before_start.count(tid) && name == creditgate::Writer::kThreadName) writer_tid = tid;
+    }
     std::vector<std::unique_ptr<Client>> clients;
     for (int k = 0; k < o.clients; ++k) {
         const std::int64_t quota = o.pairs / o.clients + (k < o.pairs % o.clients ? 1 : 0);

@@ -80,7 +80,9 @@ describe('kill -9 under load', { timeout: SUITE_TIMEOUT_MS }, () => {
     const restarted = env.gateway;
     t.diagnostic(`${acknowledged.length} requests completed, ${topUps.acknowledged.size} of ${
       topUps.attempted.length} top-ups acknowledged before the kill`);
-    const started = restarted.logEvents().find((e) => e.event === 'started');
+    // The log is written by a background thread: wait for the line, it follows the abandoned ones.
+    const started = await waitFor(() => restarted.logEvents().find((e) => e.event === 'started'),
+      { message: 'the "started" log line' });
     const abandoned = restarted.logEvents().filter((e) => e.event === 'hold_abandoned');
     assert.equal(started.abandoned_holds, abandoned.length);
     assert.ok(abandoned.length > 0, 'the kill cut requests in flight');

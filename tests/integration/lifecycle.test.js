@@ -50,7 +50,9 @@ describe('kill -9 and restart on the same database', { timeout: SUITE_TIMEOUT_MS
     assert.equal(BigInt(before.amount_nanos), -charged.total);
 
     // Start-up reports the hold it resolved, by request id, and counts it.
-    const started = restarted.logEvents().find((e) => e.event === 'started');
+    // The log is written by a background thread: wait for the line.
+    const started = await waitFor(() => restarted.logEvents().find((e) => e.event === 'started'),
+      { message: 'the "started" log line' });
     assert.ok(started, `a "started" log line:\n${restarted.stderrTail()}`);
     assert.equal(started.abandoned_holds, 1);
     const abandoned = restarted.logEvents().filter((e) => e.event === 'hold_abandoned');
