@@ -43,8 +43,6 @@ class Writer {
     // Commits everything queued, then joins the thread.
     void stop();
 
-    bool on_writer_thread() const { return std::this_thread::get_id() == thread_.get_id(); }
-
   private:
     void run();
     void run_batch(std::deque<WriterJob>& batch);
