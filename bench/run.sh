@@ -188,10 +188,10 @@ ctx_switches() {  # voluntary + involuntary context switches of all threads of t
   echo "$total"
 }
 
-thread_ticks() {  # tid:ticks for each thread of a pid, in tid order (creation order)
+thread_ticks() {  # name:ticks for each thread of a pid (creditgate names its threads by role)
   local pid=$1 tid out=()
   for tid in $(ls "/proc/$pid/task" | sort -n); do
-    out+=("$tid:$(cut -d')' -f2- "/proc/$pid/task/$tid/stat" | awk '{print $12 + $13}')")
+    out+=("$(tr -d ' ' <"/proc/$pid/task/$tid/comm"):$(cut -d')' -f2- "/proc/$pid/task/$tid/stat" | awk '{print $12 + $13}')")
   done
   local IFS=,
   echo "${out[*]}"
@@ -596,8 +596,7 @@ if ! skipped perf; then
       MATRIX=$OUT/perf/runs.jsonl measure "$t" "$scenario" 0
       wait "$trace_pid" || true
       requests=$(tail -1 "$OUT/perf/runs.jsonl" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["requests"])')
-      tids=$([[ $t == cg-1t ]] && ls "/proc/$CG1_PID/task" | sort -n | paste -sd, || echo "")
-      "$PY" "$LIB/syscalls.py" "$trace" "$requests" "$t" "$scenario" "$tids" \
+      "$PY" "$LIB/syscalls.py" "$trace" "$requests" "$t" "$scenario" \
         >>"$OUT/perf/syscalls.jsonl" || log "could not read $trace"
     done
   done

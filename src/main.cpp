@@ -10,6 +10,7 @@
 
 #include "creditgate/cli/ledger_command.hpp"
 #include "creditgate/config/config.hpp"
+#include "creditgate/observe/thread_name.hpp"
 #include "creditgate/pricing/decimal.hpp"
 #include "creditgate/proxy/service.hpp"
 #include "creditgate/store/store.hpp"
@@ -34,7 +35,7 @@ void print_usage(std::ostream& out) {
 
 void setup_logging() {
     // JSON lines on stderr, written by a background thread so request threads never block on it.
-    spdlog::init_thread_pool(8192, 1);
+    spdlog::init_thread_pool(8192, 1, [] { creditgate::name_this_thread("cg-log"); });
     auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
     auto logger = std::make_shared<spdlog::async_logger>("creditgate", sink, spdlog::thread_pool(),
                                                          spdlog::async_overflow_policy::block);

@@ -15,6 +15,9 @@ import os
 import statistics
 import sys
 
+sys.path.insert(0, os.path.dirname(__file__))
+from roles import role_of  # noqa: E402
+
 TARGETS = [("direct", "direct (no proxy)"), ("nginx", "nginx, 1 worker"),
            ("cg-1t", "creditgate, threads 1"), ("cg-def", "creditgate, default threads")]
 SCENARIOS = [("json-c32", "JSON, 32 conns"), ("stream-c32", "stream, 32 conns"),
@@ -276,23 +279,18 @@ def ledger_alone_table(records):
     return out
 
 
-THREAD_ROLES = ["main", "log", "ledger writer", "I/O"]  # creation order with threads=1
-
-
 def thread_table(m):
     out = []
     for scenario, label in SCENARIOS[:2] + [("json-c32-free", "JSON, 32 conns, priced 0")]:
         rows = [r for r in m.rows(scenario, "cg-1t") if r.get("thread_cpu_s") and r["requests"]]
         if not rows:
             continue
-        width = max(len(r["thread_cpu_s"]) for r in rows)
-        per_req = []
-        for i in range(width):
-            per_req.append(med([r["thread_cpu_s"][i] * 1e6 / r["requests"]
-                                for r in rows if i < len(r["thread_cpu_s"])]))
-        names = THREAD_ROLES + ["other"] * max(0, width - len(THREAD_ROLES))
-        cells = ", ".join(f"{n} {v:.1f}" for n, v in zip(names, per_req) if v and v >= 0.05)
-        out.append(f"| {label} | {cells} | {sum(v for v in per_req if v):.1f} |")
+        names = sorted({n for r in rows for n in r["thread_cpu_s"]})
+        per_req = {role_of(n): med([r["thread_cpu_s"].get(n, 0) * 1e6 / r["requests"] for r in rows])
+                   for n in names}
+        cells = ", ".join(f"{n} {v:.1f}" for n, v in sorted(per_req.items(), key=lambda kv: -kv[1])
+                          if v >= 0.05)
+        out.append(f"| {label} | {cells} | {sum(per_req.values()):.1f} |")
     if out:
         out = ["| scenario (creditgate threads 1) | CPU µs per request, by thread | total |",
                "|---|---|---:|"] + out

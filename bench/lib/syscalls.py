@@ -1,36 +1,30 @@
 #!/usr/bin/env python3
 """Parses a `perf trace -s` summary into system calls per request, per thread.
 
-  syscalls.py TRACE_FILE REQUESTS TARGET SCENARIO [TIDS]
+  syscalls.py TRACE_FILE REQUESTS TARGET SCENARIO
 
-TIDS (comma list, creation order) lets creditgate's threads be named like in the CPU table:
-main, log, ledger writer, I/O. Prints one JSON object.
+creditgate's threads are named by role (cg-io-0, cg-ledger, ...) and reported as in the CPU
+table. Prints one JSON object.
 """
 
 import json
 import re
 import sys
 
+from roles import role_of
+
 THREAD = re.compile(r"^\s*(\S+) \((\d+)\), (\d+) events")
 ROW = re.compile(r"^\s+([a-z_0-9]+)\s+(\d+)\s+(\d+)\s+([\d.]+)")
-ROLES = ["main", "log", "ledger writer", "I/O"]
 
 
 def main():
     path, requests, target, scenario = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
-    tids = [t for t in (sys.argv[5] if len(sys.argv) > 5 else "").split(",") if t]
     threads, current = {}, None
     with open(path) as f:
         for line in f:
             m = THREAD.match(line)
             if m:
-                tid = m.group(2)
-                if tids and tid in tids:
-                    index = tids.index(tid)
-                    name = ROLES[index] if index < len(ROLES) else f"thread {index}"
-                else:
-                    name = m.group(1)
-                current = threads.setdefault(name, {})
+                current = threads.setdefault(role_of(m.group(1)), {})
                 continue
             m = ROW.match(line)
             if m and current is not None:

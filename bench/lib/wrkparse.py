@@ -2,7 +2,7 @@
 """Reads one wrk output file (with the WRKJSON line from post.lua) and prints one JSON record
 for matrix.jsonl: the wrk numbers plus what the harness knows about the run.
 
-  wrkparse.py FILE key=value ... [cpu_ticks=N] [threads0=tid:ticks,... threads1=...] [--echo]
+  wrkparse.py FILE key=value ... [cpu_ticks=N] [threads0=name:ticks,... threads1=...] [--echo]
 
 --echo also prints a one-line human summary on stderr (progress while the bench runs).
 """
@@ -41,12 +41,17 @@ def main():
     if extra.get("ctx_switches") and wrk["requests"]:
         record["ctx_switches_per_req"] = round(int(extra["ctx_switches"]) / wrk["requests"], 2)
     if extra.get("threads0") and extra.get("threads1"):
-        # CPU seconds per thread during the run, threads in creation order (tid order):
-        # creditgate starts main, log, ledger writer, then the I/O threads.
-        before = dict(p.split(":") for p in extra["threads0"].split(",") if p)
-        after = [p.split(":") for p in extra["threads1"].split(",") if p]
-        record["thread_cpu_s"] = [round((int(t) - int(before.get(tid, 0))) / hz, 2)
-                                  for tid, t in after]
+        # CPU seconds per thread name during the run (creditgate names its threads by role:
+        # cg-io-N, cg-ledger, cg-log, cg-checkpoint, cg-sweep; the main thread keeps its name).
+        def by_name(text):
+            totals = {}
+            for part in (p for p in text.split(",") if p):
+                name, ticks = part.rsplit(":", 1)
+                totals[name] = totals.get(name, 0) + int(ticks)
+            return totals
+        before, after = by_name(extra["threads0"]), by_name(extra["threads1"])
+        record["thread_cpu_s"] = {name: round((t - before.get(name, 0)) / hz, 2)
+                                  for name, t in after.items()}
     print(json.dumps(record))
     if echo:
         l = record["latency_us"]

@@ -6,6 +6,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/socket_base.hpp>
 
+#include "creditgate/observe/access_log.hpp"
+#include "creditgate/observe/thread_name.hpp"
+
 namespace creditgate {
 
 class Listener : public std::enable_shared_from_this<Listener> {
@@ -103,8 +106,12 @@ std::uint16_t Server::listen_one(const ListenAddress& address, int thread, Reque
 
 void Server::start() {
     for (auto& listener : listeners_) listener->accept();
-    for (auto& context : contexts_) {
-        threads_.emplace_back([&context] { context->run(); });
+    for (std::size_t i = 0; i < contexts_.size(); ++i) {
+        threads_.emplace_back([this, i] {
+            name_this_thread("cg-io-" + std::to_string(i));
+            AccessLogBatch access_log(*contexts_[i]);
+            contexts_[i]->run();
+        });
     }
 }
 

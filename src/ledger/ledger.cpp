@@ -1,6 +1,5 @@
 #include "creditgate/ledger/ledger.hpp"
 
-#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -8,6 +7,7 @@
 #include <chrono>
 
 #include "checked_math.hpp"
+#include "creditgate/observe/thread_name.hpp"
 
 namespace creditgate {
 
@@ -126,7 +126,7 @@ void Ledger::stop() {
 }
 
 void Ledger::run_sweeper() {
-    pthread_setname_np(pthread_self(), "cg-sweep");
+    name_this_thread("cg-sweep");
     std::unique_lock lock(sweeper_mutex_);
     while (!sweeper_wake_.wait_for(lock, std::chrono::milliseconds(options_.sweep_interval_ms),
                                    [this] { return sweeper_stopping_; })) {

@@ -10,6 +10,8 @@ namespace creditgate {
 
 namespace {
 
+thread_local AccessLogBatch* this_thread_batch = nullptr;
+
 // Appends `text` as a JSON string. Fields such as path and model come from clients: quotes,
 // backslashes and control bytes are escaped, invalid UTF-8 is passed through as bytes (the
 // line is still one line, which is what log shippers need).
@@ -81,7 +83,50 @@ void log_access(const AccessRecord& r) {
     if (!r.flags.empty()) append_field(out, "flags", r.flags);
     if (!r.error_code.empty()) append_field(out, "error", r.error_code);
     out.push_back('}');
-    spdlog::info(std::string_view(out.data(), out.size()));
+    const std::string_view line(out.data(), out.size());
+    if (this_thread_batch) {
+        this_thread_batch->add(line);
+    } else {
+        spdlog::info(line);
+    }
+}
+
+AccessLogBatch::AccessLogBatch(boost::asio::io_context& context,
+                               std::chrono::milliseconds max_delay, std::size_t max_bytes)
+    : timer_(context), max_delay_(max_delay), max_bytes_(max_bytes) {
+    this_thread_batch = this;
+}
+
+AccessLogBatch::~AccessLogBatch() {
+    if (this_thread_batch == this) this_thread_batch = nullptr;
+    flush();
+}
+
+void AccessLogBatch::add(std::string_view line) {
+    if (!lines_.empty()) lines_.push_back('\n');
+    lines_.append(line);
+    if (lines_.size() >= max_bytes_) {
+        flush();
+        return;
+    }
+    if (!timer_armed_) {
+        timer_armed_ = true;
+        timer_.expires_after(max_delay_);
+        // The timer lives as long as this object; a wait still pending when the io_context
+        // stops is destroyed with it, never run.
+        timer_.async_wait([this](const boost::system::error_code& error) {
+            if (error == boost::asio::error::operation_aborted) return;
+            timer_armed_ = false;
+            flush();
+        });
+    }
+}
+
+void AccessLogBatch::flush() {
+    if (lines_.empty()) return;
+    // One logger call: the sink writes the lines and the final newline in one piece.
+    spdlog::info(std::string_view(lines_));
+    lines_.clear();
 }
 
 std::string new_request_id() {

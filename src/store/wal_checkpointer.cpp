@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
+#include "creditgate/observe/thread_name.hpp"
 #include "creditgate/store/store.hpp"
 
 namespace creditgate {
@@ -97,6 +98,7 @@ void WalCheckpointer::after_commit(sqlite3* db, const char* schema, int wal_page
 }
 
 void WalCheckpointer::run() {
+    name_this_thread("cg-checkpoint");
     std::unique_lock lock(mutex_);
     for (;;) {
         wake_.wait(lock, [this] { return stopping_ || (requested_ && !writer_waiting_); });

@@ -1,9 +1,10 @@
 #include "creditgate/store/writer.hpp"
 
-#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+
+#include "creditgate/observe/thread_name.hpp"
 
 namespace creditgate {
 
@@ -48,7 +49,7 @@ void Writer::stop() {
 }
 
 void Writer::run() {
-    pthread_setname_np(pthread_self(), kThreadName);
+    name_this_thread(kThreadName);
     std::deque<WriterJob> batch;
     for (;;) {
         {
@@ -70,6 +71,36 @@ void Writer::run() {
 
 void Writer::run_batch(std::deque<WriterJob>& batch) {
     std::vector<bool> applied(batch.size(), false);
+    bool committed = run_in_one_piece(batch);
+    if (committed) {
+        applied.assign(batch.size(), true);
+    } else {
+        committed = run_job_by_job(batch, applied);
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].finish(committed && applied[i]);
+}
+
+bool Writer::run_in_one_piece(std::deque<WriterJob>& batch) {
+    // Jobs fail only on store errors (disk full, I/O error, a constraint), which are rare. So
+    // the batch first runs without a savepoint per job (which costs ~18 % of the writer's CPU);
+    // if any job fails, or the commit does, everything is undone and memory rebuilt, and
+    // run_job_by_job gives each job its own fate.
+    try {
+        store_->begin();
+        for (auto& job : batch) job.apply(*store_);
+        store_->commit();
+        return true;
+    } catch (const StoreError&) {
+        try {
+            store_->rollback();
+        } catch (const StoreError&) {
+        }
+        on_batch_lost_(*store_);
+        return false;
+    }
+}
+
+bool Writer::run_job_by_job(std::deque<WriterJob>& batch, std::vector<bool>& applied) {
     bool committed = false;
     // A failed commit is retried (the disk may be momentarily full or locked by a backup);
     // the jobs are applied again only if the whole transaction was rolled back.
@@ -103,7 +134,7 @@ void Writer::run_batch(std::deque<WriterJob>& batch) {
             std::this_thread::sleep_for(std::chrono::milliseconds(50 << attempt));
         }
     }
-    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].finish(committed && applied[i]);
+    return committed;
 }
 
 }  // namespace creditgate

@@ -1,13 +1,14 @@
 #pragma once
 // The one thread that owns the write connection. Operations are queued and committed in groups
-// (group commit): one transaction per batch, one savepoint per operation, so the request path
-// never waits on a transaction of its own and SQLite never sees two writers.
+// (group commit): one transaction per batch, so the request path never waits on a transaction
+// of its own and SQLite never sees two writers. One failing operation never undoes the others.
 #include <condition_variable>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "creditgate/store/store.hpp"
 
@@ -15,8 +16,9 @@ namespace creditgate {
 
 struct WriterJob {
     // Runs on the writer thread inside the batch transaction. Throws StoreError to undo its own
-    // SQL (rolled back to its savepoint). It must change in-memory state only after its SQL
-    // succeeded.
+    // SQL. It must change in-memory state only after its SQL succeeded, and may run more than
+    // once: when another job of the batch fails, the batch is rolled back, memory is rebuilt
+    // (on_batch_lost) and the jobs run again, each in its own savepoint.
     std::function<void(Store&)> apply;
     // Runs on the writer thread after the batch: committed = false if apply threw or the commit
     // failed. Must not block; post the result to the caller's executor.
@@ -46,6 +48,8 @@ class Writer {
   private:
     void run();
     void run_batch(std::deque<WriterJob>& batch);
+    bool run_in_one_piece(std::deque<WriterJob>& batch);
+    bool run_job_by_job(std::deque<WriterJob>& batch, std::vector<bool>& applied);
 
     std::unique_ptr<Store> store_;
     std::function<void(Store&)> on_batch_lost_;
