@@ -1,9 +1,11 @@
 #include "creditgate/http/session.hpp"
 
+#include <fmt/format.h>
 #include <sys/socket.h>
 
+#include <sstream>
+
 #include <boost/asio/write.hpp>
-#include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
@@ -130,37 +132,50 @@ void HttpSession::linger_read() {
                             });
 }
 
-void HttpSession::begin_stream(http::response<http::empty_body>&& header, Done done) {
+void HttpSession::begin_stream(http::response<http::empty_body>&& header) {
     header.keep_alive(keep_alive_);
     header.chunked(true);
-    stream_header_ = std::make_unique<http::response<http::empty_body>>(std::move(header));
-    stream_serializer_ =
-        std::make_unique<http::response_serializer<http::empty_body>>(*stream_header_);
-    stream_.expires_after(limits_.idle);
-    http::async_write_header(stream_, *stream_serializer_,
-                             [self = shared_from_this(), done = std::move(done)](
-                                 beast::error_code ec, std::size_t) { done(ec); });
+    std::ostringstream text;
+    text << header.base();  // the status line, the fields and the blank line
+    stream_header_ = std::move(text).str();
+}
+
+void HttpSession::flush_header(Done done) {
+    write_stream({}, false, std::move(done));
 }
 
 void HttpSession::write_chunk(std::string data, Done done) {
-    chunk_ = std::move(data);
-    stream_.expires_after(limits_.idle);
-    net::async_write(stream_, http::make_chunk(net::buffer(chunk_)),
-                     [self = shared_from_this(), done = std::move(done)](
-                         beast::error_code ec, std::size_t) { done(ec); });
+    write_stream(std::move(data), false, std::move(done));
 }
 
-void HttpSession::end_stream(Done done) {
+void HttpSession::end_stream(std::string last_data, Done done) {
+    write_stream(std::move(last_data), true,
+                 [self = shared_from_this(), done = std::move(done)](beast::error_code ec) {
+                     done(ec);
+                     if (ec) return self->abort();
+                     self->finish_request(self->keep_alive_);
+                 });
+}
+
+void HttpSession::write_stream(std::string data, bool last, Done done) {
+    static constexpr std::string_view kCrlf = "\r\n";
+    static constexpr std::string_view kLastChunk = "0\r\n\r\n";
+    written_header_ = std::move(stream_header_);
+    stream_header_.clear();
+    chunk_ = std::move(data);
+    std::size_t count = 0;
+    if (!written_header_.empty()) stream_pieces_[count++] = net::buffer(written_header_);
+    if (!chunk_.empty()) {
+        chunk_size_ = fmt::format("{:x}\r\n", chunk_.size());
+        stream_pieces_[count++] = net::buffer(chunk_size_);
+        stream_pieces_[count++] = net::buffer(chunk_);
+        stream_pieces_[count++] = net::buffer(kCrlf.data(), kCrlf.size());
+    }
+    if (last) stream_pieces_[count++] = net::buffer(kLastChunk.data(), kLastChunk.size());
     stream_.expires_after(limits_.idle);
-    net::async_write(
-        stream_, http::make_chunk_last(),
-        [self = shared_from_this(), done = std::move(done)](beast::error_code ec, std::size_t) {
-            self->stream_serializer_.reset();
-            self->stream_header_.reset();
-            done(ec);
-            if (ec) return self->abort();
-            self->finish_request(self->keep_alive_);
-        });
+    net::async_write(stream_, std::span<const net::const_buffer>(stream_pieces_.data(), count),
+                     [self = shared_from_this(), done = std::move(done)](
+                         beast::error_code ec, std::size_t) { done(ec); });
 }
 
 void HttpSession::abort() {

@@ -184,10 +184,13 @@ void ChatExchange::on_header(beast::error_code ec) {
         copy_response_headers(header.base(), reply.base());
         reply.set("x-request-id", record_.request_id);
         reply.set(http::field::cache_control, "no-cache");
-        return session_->begin_stream(std::move(reply),
-                                      [self = shared_from_this()](beast::error_code write_ec) {
-                                          self->on_stream_header_written(write_ec);
-                                      });
+        session_->begin_stream(std::move(reply));
+        // Events that came with the header go out with it, in one write. Otherwise the header
+        // goes alone now: the client learns that the stream has started.
+        if (connection_->buffered_bytes() > 0) return on_stream_header_written({});
+        return session_->flush_header([self = shared_from_this()](beast::error_code write_ec) {
+            self->on_stream_header_written(write_ec);
+        });
     }
     read_whole_body();
 }
@@ -317,6 +320,13 @@ void ChatExchange::relay_events(std::string_view bytes) {
         tail_.insert(0, out);  // written before the connection is cut, in order
         return on_stream_end(false);
     }
+    if (out.empty() && session_->header_pending()) {
+        // Nothing whole to relay yet: the header goes now, it must not wait for the next event.
+        return session_->flush_header([self = shared_from_this()](beast::error_code ec) {
+            if (ec) return self->on_client_gone();
+            self->read_stream();
+        });
+    }
     if (out.empty()) return read_stream();
     session_->write_chunk(std::move(out), [self = shared_from_this()](beast::error_code ec) {
         if (ec) return self->on_client_gone();
@@ -336,14 +346,15 @@ void ChatExchange::on_stream_end(bool upstream_complete) {
     }
     tail_ += sse_.take_remainder();
     settle([self = shared_from_this(), upstream_complete](const SettleOutcome&) {
-        auto end = [self, upstream_complete](beast::error_code ec) {
-            self->finish_log(200);
-            if (ec) return self->session_->abort();
-            if (!upstream_complete) return self->session_->abort();  // the client sees the cut too
-            self->session_->end_stream([](beast::error_code) {});
-        };
-        if (self->tail_.empty()) return end({});
-        self->session_->write_chunk(std::move(self->tail_), end);
+        self->finish_log(200);
+        if (upstream_complete) {
+            // The tail and the last chunk in one write.
+            return self->session_->end_stream(std::move(self->tail_), [](beast::error_code) {});
+        }
+        // Cut off: what we have, then the connection ends without a last chunk, so the
+        // client sees the cut too.
+        self->session_->write_chunk(std::move(self->tail_),
+                                    [self](beast::error_code) { self->session_->abort(); });
     });
 }
 

@@ -73,6 +73,29 @@ describe('streams that end early', { timeout: SUITE_TIMEOUT_MS }, () => {
     await env.admin.waitForNoHold(user.accountId);
   });
 
+  test('a provider slow to start: the client has the response header at once', async () => {
+    const baseline = await env.mock.stats();
+    const body = { model: 'mock-slow-stream', stream: true, messages: MESSAGES };
+    // The header now, the first event in 10 minutes: this test would time out waiting for the
+    // header if creditgate held it back until there was an event to send with it.
+    const stream = chatStream(env.gateway, user.key, body,
+      { 'x-mock-first-delay-ms': '600000', 'x-mock-chunks': '1' });
+    const res = await stream.response;
+    assert.equal(res.statusCode, 200);
+    assert.match(res.headers['content-type'], /^text\/event-stream/);
+    const requestId = res.headers['x-request-id'];
+    stream.destroy();
+
+    await waitFor(async () => {
+      const now = await env.mock.stats();
+      return now.streams_aborted_by_client > baseline.streams_aborted_by_client ? now : null;
+    }, { timeoutMs: 15_000, message: 'the mock to see its stream aborted' });
+    const entry = await env.admin.waitForEntry(user.accountId, requestId);
+    assert.ok(entry.flags.includes('estimated'), `flags ${JSON.stringify(entry.flags)}`);
+    assert.equal(entry.completion_tokens, 0, 'nothing was generated');
+    await env.admin.waitForNoHold(user.accountId);
+  });
+
   test('no upstream stream is left running', async () => {
     // Every stream the mock started has ended: completed, aborted, or the one it cut off itself.
     await waitFor(async () => {

@@ -56,6 +56,7 @@ struct ChatRequest {
 struct MockHeaders {
     std::optional<std::uint64_t> chunks;
     std::uint64_t delay_ms = kDefaultSlowDelayMs;
+    std::uint64_t first_delay_ms = 0;  // before the first event: a provider slow to start
     std::optional<Usage> usage;
 };
 
@@ -118,6 +119,11 @@ std::optional<std::string> parse_mock_headers(const Request& request, MockHeader
         const auto delay_ms = parse_decimal(it->value(), kMaxDelayMs);
         if (!delay_ms) return "x-mock-delay-ms: expected an integer from 0 to 600000";
         out.delay_ms = *delay_ms;
+    }
+    if (const auto it = request.find("x-mock-first-delay-ms"); it != request.end()) {
+        const auto delay_ms = parse_decimal(it->value(), kMaxDelayMs);
+        if (!delay_ms) return "x-mock-first-delay-ms: expected an integer from 0 to 600000";
+        out.first_delay_ms = *delay_ms;
     }
     if (const auto it = request.find("x-mock-usage"); it != request.end()) {
         const auto json = nlohmann::json::parse(std::string_view(it->value()), nullptr, false);
@@ -217,7 +223,7 @@ Reply chat_completions_reply(const Request& request) {
     const ChunkFormatter chunks(identity, usage_chunk);
     std::vector<StreamEvent> events;
     events.reserve(pieces.size() + 4);
-    events.push_back({chunks.role_event(), std::chrono::milliseconds(0)});
+    events.push_back({chunks.role_event(), std::chrono::milliseconds(headers.first_delay_ms)});
     for (std::size_t i = 0; i < pieces.size(); ++i) {
         events.push_back(
             {chunks.content_event(pieces[i]), i == 0 ? std::chrono::milliseconds(0) : delay});

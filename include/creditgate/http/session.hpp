@@ -7,13 +7,14 @@
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include <array>
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_set>
 
@@ -74,9 +75,16 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     void reply_error(const ApiError& error, const std::string& request_id);
 
     // Chunked streaming replies: one write at a time, each `done` before the next call.
-    void begin_stream(http::response<http::empty_body>&& header, Done done);
+    // begin_stream only prepares the header: it goes out with the first write, so that a header
+    // and the data already at hand cost the client one segment and us one system call.
+    // flush_header sends it alone (nothing to go with it yet: the client learns the stream has
+    // started). end_stream writes `last_data` (may be empty) and the last chunk together, then
+    // reads the next request.
+    void begin_stream(http::response<http::empty_body>&& header);
+    void flush_header(Done done);
+    bool header_pending() const { return !stream_header_.empty(); }
     void write_chunk(std::string data, Done done);
-    void end_stream(Done done);  // writes the last chunk, then reads the next request
+    void end_stream(std::string last_data, Done done);
     // Ends the connection without a proper reply (the client is gone or the stream broke).
     void abort();
 
@@ -96,6 +104,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     void finish_request(bool keep_alive);
     void linger_close();
     void linger_read();
+    // Writes the pending header (if any), `data` as one chunk (if not empty) and, if `last`, the
+    // last chunk: one gathered write.
+    void write_stream(std::string data, bool last, Done done);
 
     beast::tcp_stream stream_;
     beast::flat_buffer buffer_;
@@ -109,9 +120,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
     // Storage that must outlive the write in progress.
     std::shared_ptr<Response> response_;
-    std::unique_ptr<http::response<http::empty_body>> stream_header_;
-    std::unique_ptr<http::response_serializer<http::empty_body>> stream_serializer_;
+    std::string stream_header_;  // serialised, until the first write of the stream takes it
+    std::string written_header_;
+    std::string chunk_size_;
     std::string chunk_;
+    std::array<net::const_buffer, 5> stream_pieces_;  // what the write in progress points to
 };
 
 }  // namespace creditgate

@@ -48,6 +48,8 @@ class UpstreamConnection {
     void read_some(UpstreamParser& parser, std::chrono::milliseconds timeout,
                    std::function<void(beast::error_code, std::size_t)> done);
     void close();
+    // Bytes read from the socket but not parsed yet (e.g. body bytes that came with the header).
+    std::size_t buffered_bytes() const { return buffer_.size(); }
 
     // True if the idle connection still looks usable (the peer has not closed or sent bytes).
     bool idle_and_healthy();
