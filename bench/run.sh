@@ -490,8 +490,8 @@ PACED_URL[cg-def]=${URL[cg-def]}
 PINNING="wrk, the upstream and the bench clients on CPU $LOAD_CPUS; nginx (1 worker) and creditgate\
  threads=1 (all its threads: I/O, ledger writer, log) on CPU $PROXY_CPUS; creditgate default threads\
  ($NCPU I/O threads) unpinned on CPUs $ALL_CPUS, sharing with wrk and the upstream"
-[[ $LATENCY_CPUS == same && $NCPU -gt 1 ]] && PINNING="$PINNING. 1-connection and time-to-first-byte\
- runs: every process, proxies included, on CPU $LOAD_CPUS (no cross-CPU wake-ups)"
+[[ $LATENCY_CPUS == same && $NCPU -gt 1 ]] && PINNING="$PINNING. 1-connection, time-to-first-byte\
+ and 1-stream streaming runs: every process, proxies included, on CPU $LOAD_CPUS (no cross-CPU wake-ups)"
 
 # 1-connection runs are serial: one CPU is enough, and keeping every process on one CPU keeps
 # cross-CPU wake-ups out of the latency. On a VM those cost 100s of µs (a halted vCPU has to be
@@ -526,6 +526,8 @@ if [[ $SERVE == 1 ]]; then
     printf '%-7s %s  key=%s  pids=%s\n' "$t" "${URL[$t]}" "${KEY[$t]:-none}" "${PIDS_OF[$t]:-$UP_PIDS}"
   done
   printf 'wrk body: BENCH_BODY=%q\nstream: BENCH_BODY=%q BENCH_CHUNKS=20\n' "$JSON_BODY" "$STREAM_BODY"
+  printf 'paced streams (model mock-slow-stream): direct %s, nginx %s, creditgates as above\n' \
+    "${PACED_URL[direct]}" "${PACED_URL[nginx]}"
   printf 'e.g. BENCH_BODY=... BENCH_KEY=... taskset -c %s wrk -t1 -c32 -d5s -s %s URL\n' \
     "$LOAD_CPUS" "$LIB/post.lua"
   log "serving until Ctrl-C"
