@@ -48,7 +48,7 @@ struct Options {
     double warmup_s = 1;
     double grace_s = 30;  // after the run: how long unfinished streams may take to end
     int chunks = 20;
-    int delay_ms = 0;
+    std::optional<int> delay_ms;  // not sent unless given: the mock then uses its default
 };
 
 [[noreturn]] void usage(int status) {
@@ -145,7 +145,7 @@ std::string request_text(const Options& o, const Target& t) {
         "\r\n";
     if (!o.key.empty()) text += "Authorization: Bearer " + o.key + "\r\n";
     text += "x-mock-chunks: " + std::to_string(o.chunks) + "\r\n";
-    if (o.delay_ms > 0) text += "x-mock-delay-ms: " + std::to_string(o.delay_ms) + "\r\n";
+    if (o.delay_ms) text += "x-mock-delay-ms: " + std::to_string(*o.delay_ms) + "\r\n";
     return text + "\r\n" + body;
 }
 
