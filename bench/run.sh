@@ -2,7 +2,8 @@
 # creditgate benchmark (issue 6). One command, everything on loopback, everything started and
 # stopped here. Compares one upstream reached directly, through nginx and through creditgate;
 # prints a table of RPS / p50 / p99, ratios against nginx and added latency, plus time to first
-# SSE byte, memory per connection/stream, the ledger's cost and a perf profile.
+# SSE byte, streaming at 1 and 512 paced streams, memory per connection/stream, the ledger's cost
+# and a perf profile.
 # Not a test: it never fails on a number. See bench/README.md.
 set -euo pipefail
 
@@ -22,6 +23,9 @@ MEM_STEPS=1000,2000
 STREAM_STEPS=1000,2000
 STREAMS_BIG=10000
 SLOW_DELAY_MS=1000
+PACED_STREAMS=512      # the "many" of the streaming section (issue 6: 1 and 512 streams)
+PACED_CHUNKS=20
+PACED_DELAYS=10,50     # ms between paced chunks at 1 stream, at $PACED_STREAMS streams
 QUICK=0
 SERVE=0
 LATENCY_CPUS=same
@@ -37,7 +41,9 @@ Usage: bench/run.sh [options]
   --rounds N         interleaved rounds (default 3)
   --duration S       seconds per wrk run (default 5)
   --upstream U       auto | nginx | mock (default auto: the faster one, measured first)
-  --skip LIST        comma list of: ttfb, perf, scale, ledger, ledger-alone
+  --skip LIST        comma list of: ttfb, streams, perf, scale, ledger, ledger-alone
+  --paced-delays D1,DN  streaming section: ms between the upstream's chunks at 1 stream and at
+                     512 streams (default 10,50; 20 chunks per stream)
   --streams N        slow streams for the scale run (default 10000; capped by the FD limit)
   --build            run ninja even if the binaries exist (default: build only if missing)
   --build-dir DIR    Release build directory (default build-bench)
@@ -58,6 +64,7 @@ while (($#)); do
     --upstream) UPSTREAM=$2; shift ;;
     --skip) SKIP=$2; shift ;;
     --streams) STREAMS_BIG=$2; shift ;;
+    --paced-delays) PACED_DELAYS=$2; shift ;;
     --build) FORCE_BUILD=1 ;;
     --build-dir) BUILD_DIR=$2; shift ;;
     --docs) DOCS=yes ;;
@@ -97,12 +104,16 @@ fi
 CG=$BUILD_DIR/creditgate
 MOCK=$BUILD_DIR/tests/mock_upstream/mock_upstream
 LEDGER_BENCH=$BUILD_DIR/bench/ledger_bench
-if [[ $FORCE_BUILD == 1 || ! -x $CG || ! -x $MOCK ]] || { ! skipped ledger-alone && [[ ! -x $LEDGER_BENCH ]]; }; then
+STREAM_PROBE=$BUILD_DIR/bench/stream_probe
+if [[ $FORCE_BUILD == 1 || ! -x $CG || ! -x $MOCK ]] ||
+  { ! skipped ledger-alone && [[ ! -x $LEDGER_BENCH ]]; } ||
+  { ! skipped streams && [[ ! -x $STREAM_PROBE ]]; }; then
   log "building Release in $BUILD_DIR"
   command -v cmake >/dev/null && command -v ninja >/dev/null || "$ROOT/scripts/install-deps.sh" --test
   cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCREDITGATE_TESTS=ON \
     -DCREDITGATE_BENCH=ON >/dev/null
-  ninja -C "$BUILD_DIR" creditgate mock_upstream $(skipped ledger-alone || echo ledger_bench)
+  ninja -C "$BUILD_DIR" creditgate mock_upstream $(skipped ledger-alone || echo ledger_bench) \
+    $(skipped streams || echo stream_probe)
 fi
 build_type=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BUILD_DIR/CMakeCache.txt" 2>/dev/null || true)
 [[ $build_type == Release ]] || log "warning: $BUILD_DIR is a '$build_type' build, not Release"
@@ -338,6 +349,7 @@ UP_DESC="$UP_DESC: JSON $(wc -c <"$TMP/www/body.json") B, SSE $(wc -c <"$TMP/www
 # --- Proxies ------------------------------------------------------------------------------------
 
 NGINX_PORT=$(free_port)
+NGINX_PACED_PORT=$(free_port)
 {
   nginx_common proxy
   cat <<CONF
@@ -362,12 +374,30 @@ http {
       proxy_buffering off;
     }
   }
+  # Paced streams (streaming section): only the mock can pace chunks, whichever upstream the
+  # rest of the run uses. Same settings, second port.
+  upstream paced_upstream {
+    server 127.0.0.1:$MOCK_PORT;
+    keepalive 256;
+    keepalive_requests 10000000;
+    keepalive_timeout 600s;
+  }
+  server {
+    listen 127.0.0.1:$NGINX_PACED_PORT;
+    location / {
+      proxy_pass http://paced_upstream;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering off;
+    }
+  }
 }
 CONF
 } >"$TMP/proxy.conf"
 start nginx "$PROXY_CPUS" nginx -p "$TMP" -c "$TMP/proxy.conf"
 NGINX_PID=$LAST_PID
 wait_port "$NGINX_PID" "$NGINX_PORT"
+wait_port "$NGINX_PID" "$NGINX_PACED_PORT"
 NGINX_PIDS="$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')"
 NGINX_WORKER=$(pgrep -P "$NGINX_PID" | head -1)
 
@@ -449,11 +479,19 @@ URL[nginx]=http://127.0.0.1:$NGINX_PORT/v1/chat/completions; KEY[nginx]="";     
 URL[cg-1t]=http://127.0.0.1:$CG1_PORT/v1/chat/completions;  KEY[cg-1t]=$CG1_KEY;  PIDS_OF[cg-1t]=$CG1_PID
 URL[cg-def]=http://127.0.0.1:$CGD_PORT/v1/chat/completions; KEY[cg-def]=$CGD_KEY; PIDS_OF[cg-def]=$CGD_PID
 TARGETS=(direct nginx cg-1t cg-def)
+# Paced streams come from the mock (model mock-slow-stream, which it paces by x-mock-delay-ms),
+# whichever upstream the rest uses: directly, through nginx's second server, and through
+# creditgate's "mock" provider (mock-slow-stream is priced like mock-fixed).
+declare -A PACED_URL
+PACED_URL[direct]=http://127.0.0.1:$MOCK_PORT/v1/chat/completions
+PACED_URL[nginx]=http://127.0.0.1:$NGINX_PACED_PORT/v1/chat/completions
+PACED_URL[cg-1t]=${URL[cg-1t]}
+PACED_URL[cg-def]=${URL[cg-def]}
 PINNING="wrk, the upstream and the bench clients on CPU $LOAD_CPUS; nginx (1 worker) and creditgate\
  threads=1 (all its threads: I/O, ledger writer, log) on CPU $PROXY_CPUS; creditgate default threads\
  ($NCPU I/O threads) unpinned on CPUs $ALL_CPUS, sharing with wrk and the upstream"
-[[ $LATENCY_CPUS == same && $NCPU -gt 1 ]] && PINNING="$PINNING. 1-connection and time-to-first-byte\
- runs: every process, proxies included, on CPU $LOAD_CPUS (no cross-CPU wake-ups)"
+[[ $LATENCY_CPUS == same && $NCPU -gt 1 ]] && PINNING="$PINNING. 1-connection, time-to-first-byte\
+ and 1-stream streaming runs: every process, proxies included, on CPU $LOAD_CPUS (no cross-CPU wake-ups)"
 
 # 1-connection runs are serial: one CPU is enough, and keeping every process on one CPU keeps
 # cross-CPU wake-ups out of the latency. On a VM those cost 100s of µs (a halted vCPU has to be
@@ -488,6 +526,8 @@ if [[ $SERVE == 1 ]]; then
     printf '%-7s %s  key=%s  pids=%s\n' "$t" "${URL[$t]}" "${KEY[$t]:-none}" "${PIDS_OF[$t]:-$UP_PIDS}"
   done
   printf 'wrk body: BENCH_BODY=%q\nstream: BENCH_BODY=%q BENCH_CHUNKS=20\n' "$JSON_BODY" "$STREAM_BODY"
+  printf 'paced streams (model mock-slow-stream): direct %s, nginx %s, creditgates as above\n' \
+    "${PACED_URL[direct]}" "${PACED_URL[nginx]}"
   printf 'e.g. BENCH_BODY=... BENCH_KEY=... taskset -c %s wrk -t1 -c32 -d5s -s %s URL\n' \
     "$LOAD_CPUS" "$LIB/post.lua"
   log "serving until Ctrl-C"
@@ -560,6 +600,39 @@ if ! skipped ttfb; then
     done
   done
   throughput_pinning
+fi
+
+# --- Streaming at 1 and many streams ------------------------------------------------------------
+
+if ! skipped streams; then
+  # stream_probe keeps N paced streams live for the run's duration (after a 1 s warm-up over
+  # which the connections open) and times the first SSE event and the gaps between events.
+  # 1 stream is serial (latency pinning, as the time to first byte); N streams are load
+  # (throughput pinning, as the 32-connection runs). Each proxied stream holds two sockets.
+  many=$PACED_STREAMS
+  if ((NOFILE < 2 * many + 64)); then
+    many=$(((NOFILE - 64) / 2))
+    log "streams: the open-file limit ($NOFILE) caps the many-streams run at $many"
+  fi
+  IFS=, read -r delay_one delay_many <<<"$PACED_DELAYS"
+  for round in $(seq 1 "$ROUNDS"); do
+    log "streaming, round $round/$ROUNDS (1 and $many streams, $PACED_CHUNKS chunks every\
+ $delay_one / $delay_many ms, $DURATION s each after a 1 s warm-up)"
+    order=("${TARGETS[@]:$(((round - 1) % 4))}" "${TARGETS[@]:0:$(((round - 1) % 4))}")
+    for n in 1 "$many"; do
+      delay=$([[ $n == 1 ]] && echo "$delay_one" || echo "$delay_many")
+      if [[ $n == 1 ]]; then latency_pinning; fi
+      for t in "${order[@]}"; do
+        result=$(taskset -c "$LOAD_CPUS" "$STREAM_PROBE" --url "${PACED_URL[$t]}" --key "${KEY[$t]}" \
+          --model mock-slow-stream --streams "$n" --duration $((DURATION + 1)) --warmup 1 \
+          --chunks "$PACED_CHUNKS" --delay-ms "$delay" 2>>"$OUT/raw/streams.err") ||
+          { log "stream_probe failed for $t at $n streams"; continue; }
+        printf '{"round":%d,"target":"%s","streams":%d,"chunks":%d,"delay_ms":%d,"result":%s}\n' \
+          "$round" "$t" "$n" "$PACED_CHUNKS" "$delay" "$result" >>"$OUT/streams.jsonl"
+      done
+      if [[ $n == 1 ]]; then throughput_pinning; fi
+    done
+  done
 fi
 
 # --- Profile ------------------------------------------------------------------------------------

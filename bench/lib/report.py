@@ -141,6 +141,60 @@ def ttfb_table(t):
     return out
 
 
+def streams_stats(records):
+    """streams.jsonl (stream_probe) -> {(streams, target): medians over rounds}."""
+    cells = {}
+    for r in records:
+        cells.setdefault((r["streams"], r["target"]), []).append(r)
+    out = {}
+    for key, rows in cells.items():
+        results = [r["result"] for r in rows]
+        stat = {f"{m}_{k}": med([x[f"{m}_us"][k] for x in results])
+                for m in ("ttfb", "gap") for k in ("p50", "p99")}
+        stat["done"] = sum(x["streams"] for x in results)
+        stat["errors"] = sum(x["errors"] for x in results)
+        stat["pacing"] = (rows[0]["chunks"], rows[0]["delay_ms"])
+        out[key] = stat
+    return out
+
+
+def streams_added(s, n, target, key):
+    """target - direct of one median (µs), or None."""
+    row, direct = s.get((n, target)), s.get((n, "direct"))
+    if target == "direct" or not row or not direct or None in (row[key], direct[key]):
+        return None
+    return row[key] - direct[key]
+
+
+def streams_title(s):
+    pacings = sorted({(n, row["pacing"]) for (n, _), row in s.items()})
+    text = "; ".join(f"{k} chunks every {d} ms at {n:,} stream{'s' if n > 1 else ''}"
+                     for n, (k, d) in pacings)
+    return f"Streaming at 1 and 512 streams (paced upstream: {text})"
+
+
+def streams_table(s):
+    if not s:
+        return []
+    out = ["| target | streams | TTFB p50 µs | TTFB p99 µs | added TTFB p50 µs | "
+           "added TTFB p99 µs | gap p50 µs | gap p99 µs | added gap p50 µs | added gap p99 µs | "
+           "streams done | errors |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for n in sorted({n for n, _ in s}):
+        for target, label in TARGETS:
+            row = s.get((n, target))
+            if not row:
+                continue
+            added = [streams_added(s, n, target, k)
+                     for k in ("ttfb_p50", "ttfb_p99", "gap_p50", "gap_p99")]
+            out.append(f"| {label} | {n:,} | {fmt(row['ttfb_p50'])} | {fmt(row['ttfb_p99'])} | "
+                       f"{fmt(added[0], 0, True)} | {fmt(added[1], 0, True)} | "
+                       f"{fmt(row['gap_p50'])} | {fmt(row['gap_p99'])} | "
+                       f"{fmt(added[2], 0, True)} | {fmt(added[3], 0, True)} | "
+                       f"{row['done']:,} | {row['errors']} |")
+    return out
+
+
 def per_conn(result):
     """KiB per connection: the slope between the last two steps when there are two, else the
     average over the baseline."""
@@ -189,7 +243,7 @@ def scale_tables(scale):
     return out
 
 
-def targets_table(m, ttfb, scale):
+def targets_table(m, ttfb, scale, streams):
     rows = []
 
     def ratio(scenario, a, b):
@@ -213,6 +267,16 @@ def targets_table(m, ttfb, scale):
                      f"{added:+.0f} µs", added <= 300))
     else:
         rows.append(("added time to first SSE byte", "≤ 300 µs", "–", None))
+    many = max((n for n, _ in streams), default=None) if streams else None
+    if many and many > 1:
+        added = streams_added(streams, many, "cg-1t", "ttfb_p50")
+        rows.append((f"added time to first SSE byte (p50, {many:,} streams)", "≤ 300 µs",
+                     f"{added:+.0f} µs" if added is not None else "–",
+                     None if added is None else added <= 300))
+    for n in sorted({n for n, _ in streams or {}}):
+        a50, a99 = (streams_added(streams, n, "cg-1t", k) for k in ("gap_p50", "gap_p99"))
+        rows.append((f"added gap between chunks (p50 / p99, {n:,} stream{'s' if n > 1 else ''})",
+                     "no target", f"{fmt(a50, 0, True)} / {fmt(a99, 0, True)} µs", None))
     big = (scale or {}).get("streams_big_cg")
     if big:
         live = max((s["live"] for s in big["steps"]), default=0)
@@ -302,6 +366,7 @@ def summary(run_dir):
     m = Matrix(load_jsonl(os.path.join(run_dir, "matrix.jsonl")))
     ttfb = ttfb_stats(load_jsonl(os.path.join(run_dir, "ttfb.jsonl")))
     scale = load_json(os.path.join(run_dir, "scale.json"))
+    streams = streams_stats(load_jsonl(os.path.join(run_dir, "streams.jsonl")))
     out = [f"Run `{os.path.basename(run_dir.rstrip('/'))}` — {meta.get('date', '?')}", "",
            f"- Command: `{meta.get('command', '?')}`",
            f"- Machine: {meta.get('machine', '?')}",
@@ -314,7 +379,7 @@ def summary(run_dir):
            f"- {meta.get('rounds', '?')} rounds × {meta.get('duration_s', '?')} s per wrk run, "
            f"targets interleaved (order rotated each round); numbers are medians over rounds.",
            "", "### Targets (issue 6)", ""]
-    out += targets_table(m, ttfb, scale)
+    out += targets_table(m, ttfb, scale, streams)
     out += ["", "### Throughput and latency (wrk)", ""]
     out += matrix_table(m)
     ledger = ledger_table(m)
@@ -323,6 +388,8 @@ def summary(run_dir):
     if ttfb:
         out += ["", "### Time to first SSE byte (1 stream, sequential requests)", ""]
         out += ttfb_table(ttfb)
+    if streams:
+        out += ["", f"### {streams_title(streams)}", ""] + streams_table(streams)
     if scale:
         out += ["", "### Memory and scale (RSS and FDs from /proc)", ""] + scale_tables(scale)
     alone = ledger_alone_table(load_jsonl(os.path.join(run_dir, "ledger_alone.jsonl")))
