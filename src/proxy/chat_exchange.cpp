@@ -206,6 +206,7 @@ void ChatExchange::read_whole_body() {
         *parser_, ms(context_.config->limits.upstream_idle_ms),
         [self = shared_from_this()](beast::error_code ec, std::size_t) {
             if (ec == http::error::need_buffer) ec = {};
+            if (!ec) self->connection_->parse_buffered(*self->parser_, ec);
             if (ec == beast::error::timeout) {
                 return self->fail_before_reply(api_error(
                     ErrorCode::upstream_timeout, "The upstream provider stopped answering."));
@@ -287,6 +288,7 @@ void ChatExchange::read_stream() {
 void ChatExchange::on_stream_read(beast::error_code ec) {
     if (client_gone_) return;
     if (ec == http::error::need_buffer) ec = {};
+    if (!ec) connection_->parse_buffered(*parser_, ec);  // the other events this read brought
     if (ec) return on_stream_end(false);
     auto got = read_buffer_.size() - parser_->get().body().size;
     relay_events(std::string_view(read_buffer_.data(), got));

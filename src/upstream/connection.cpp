@@ -104,6 +104,20 @@ void UpstreamConnection::read_some(UpstreamParser& parser, std::chrono::millisec
     visit([&](auto& s) { http::async_read_some(s, buffer_, parser, std::move(done)); });
 }
 
+void UpstreamConnection::parse_buffered(UpstreamParser& parser, beast::error_code& ec) {
+    ec = {};
+    while (buffer_.size() > 0 && !parser.is_done() && parser.get().body().size > 0) {
+        const auto used = parser.put(buffer_.data(), ec);
+        buffer_.consume(used);
+        // need_more: the rest is still on its way; need_buffer: the body buffer is full.
+        if (ec == http::error::need_more || ec == http::error::need_buffer) {
+            ec = {};
+            return;
+        }
+        if (ec || used == 0) return;
+    }
+}
+
 void UpstreamConnection::close() {
     beast::error_code ignored;
     tcp().socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);

@@ -50,6 +50,12 @@ class UpstreamConnection {
     void close();
     // Bytes read from the socket but not parsed yet (e.g. body bytes that came with the header).
     std::size_t buffered_bytes() const { return buffer_.size(); }
+    // Parses what is already buffered into the parser's buffer_body, never reading the socket:
+    // providers send one HTTP chunk per SSE event, and read_some stops after each chunk, so
+    // without this one read that brought 20 events became 20 writes to the client. Stops when
+    // the buffer is used up or ends in the middle of a chunk, the body buffer is full, or the
+    // message is complete. Errors are the parser's (a malformed chunk).
+    void parse_buffered(UpstreamParser& parser, beast::error_code& ec);
 
     // True if the idle connection still looks usable (the peer has not closed or sent bytes).
     bool idle_and_healthy();
