@@ -602,39 +602,6 @@ if ! skipped ttfb; then
   throughput_pinning
 fi
 
-# --- Streaming at 1 and many streams ------------------------------------------------------------
-
-if ! skipped streams; then
-  # stream_probe keeps N paced streams live for the run's duration (after a 1 s warm-up over
-  # which the connections open) and times the first SSE event and the gaps between events.
-  # 1 stream is serial (latency pinning, as the time to first byte); N streams are load
-  # (throughput pinning, as the 32-connection runs). Each proxied stream holds two sockets.
-  many=$PACED_STREAMS
-  if ((NOFILE < 2 * many + 64)); then
-    many=$(((NOFILE - 64) / 2))
-    log "streams: the open-file limit ($NOFILE) caps the many-streams run at $many"
-  fi
-  IFS=, read -r delay_one delay_many <<<"$PACED_DELAYS"
-  for round in $(seq 1 "$ROUNDS"); do
-    log "streaming, round $round/$ROUNDS (1 and $many streams, $PACED_CHUNKS chunks every\
- $delay_one / $delay_many ms, $DURATION s each after a 1 s warm-up)"
-    order=("${TARGETS[@]:$(((round - 1) % 4))}" "${TARGETS[@]:0:$(((round - 1) % 4))}")
-    for n in 1 "$many"; do
-      delay=$([[ $n == 1 ]] && echo "$delay_one" || echo "$delay_many")
-      if [[ $n == 1 ]]; then latency_pinning; fi
-      for t in "${order[@]}"; do
-        result=$(taskset -c "$LOAD_CPUS" "$STREAM_PROBE" --url "${PACED_URL[$t]}" --key "${KEY[$t]}" \
-          --model mock-slow-stream --streams "$n" --duration $((DURATION + 1)) --warmup 1 \
-          --chunks "$PACED_CHUNKS" --delay-ms "$delay" 2>>"$OUT/raw/streams.err") ||
-          { log "stream_probe failed for $t at $n streams"; continue; }
-        printf '{"round":%d,"target":"%s","streams":%d,"chunks":%d,"delay_ms":%d,"result":%s}\n' \
-          "$round" "$t" "$n" "$PACED_CHUNKS" "$delay" "$result" >>"$OUT/streams.jsonl"
-      done
-      if [[ $n == 1 ]]; then throughput_pinning; fi
-    done
-  done
-fi
-
 # --- Profile ------------------------------------------------------------------------------------
 
 if ! skipped perf; then
@@ -713,6 +680,41 @@ if ! skipped scale; then
  "streams_big_cg": $streams_big, "streams_big_requested": $STREAMS_BIG,
  "streams_big_note": $("$PY" -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$note")}
 JSON
+fi
+
+# --- Streaming at 1 and many streams ------------------------------------------------------------
+# (After the memory section: the 512-stream runs leave freed heap in creditgate that later
+# connections would reuse, which would make the memory per connection read as zero.)
+
+if ! skipped streams; then
+  # stream_probe keeps N paced streams live for the run's duration (after a 1 s warm-up over
+  # which the connections open) and times the first SSE event and the gaps between events.
+  # 1 stream is serial (latency pinning, as the time to first byte); N streams are load
+  # (throughput pinning, as the 32-connection runs). Each proxied stream holds two sockets.
+  many=$PACED_STREAMS
+  if ((NOFILE < 2 * many + 64)); then
+    many=$(((NOFILE - 64) / 2))
+    log "streams: the open-file limit ($NOFILE) caps the many-streams run at $many"
+  fi
+  IFS=, read -r delay_one delay_many <<<"$PACED_DELAYS"
+  for round in $(seq 1 "$ROUNDS"); do
+    log "streaming, round $round/$ROUNDS (1 and $many streams, $PACED_CHUNKS chunks every\
+ $delay_one / $delay_many ms, $DURATION s each after a 1 s warm-up)"
+    order=("${TARGETS[@]:$(((round - 1) % 4))}" "${TARGETS[@]:0:$(((round - 1) % 4))}")
+    for n in 1 "$many"; do
+      delay=$([[ $n == 1 ]] && echo "$delay_one" || echo "$delay_many")
+      if [[ $n == 1 ]]; then latency_pinning; fi
+      for t in "${order[@]}"; do
+        result=$(taskset -c "$LOAD_CPUS" "$STREAM_PROBE" --url "${PACED_URL[$t]}" --key "${KEY[$t]}" \
+          --model mock-slow-stream --streams "$n" --duration $((DURATION + 1)) --warmup 1 \
+          --chunks "$PACED_CHUNKS" --delay-ms "$delay" 2>>"$OUT/raw/streams.err") ||
+          { log "stream_probe failed for $t at $n streams"; continue; }
+        printf '{"round":%d,"target":"%s","streams":%d,"chunks":%d,"delay_ms":%d,"result":%s}\n' \
+          "$round" "$t" "$n" "$PACED_CHUNKS" "$delay" "$result" >>"$OUT/streams.jsonl"
+      done
+      if [[ $n == 1 ]]; then throughput_pinning; fi
+    done
+  done
 fi
 
 # --- Ledger alone -------------------------------------------------------------------------------
