@@ -92,6 +92,14 @@ std::size_t Ledger::start() {
     std::size_t abandoned = 0;
     writer_.with_store_before_start([&](Store& store) {
         reload(store);
+        // Ledger time never goes back, across restarts either: a clock stepped back while the
+        // process was down must not date new entries before old ones (statements cut the
+        // ledger by time and by entry id alike).
+        if (const auto newest = store.max_entry_id(); newest > 0) {
+            if (auto entry = store.find_entry(newest)) {
+                last_now_ms_ = std::max(last_now_ms_, entry->created_at_ms);
+            }
+        }
         store.begin();
         try {
             // No request of a previous process can still be in flight: its open holds end by

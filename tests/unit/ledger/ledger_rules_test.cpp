@@ -110,6 +110,17 @@ TEST_F(LedgerTest, BalancesAndChargesSurviveARestart) {
     EXPECT_EQ(a.reserved_nanos, 0);
 }
 
+TEST_F(LedgerTest, LedgerTimeNeverGoesBackAcrossARestart) {
+    auto id = new_account(10'000);
+    advance(60'000);
+    settle(hold(id, 2'000).hold_id, 1'000);
+    const auto last_before_restart = entries(id).front().created_at_ms;
+    advance(-30'000);  // the clock is stepped back while the process is down
+    reopen();
+    settle(hold(id, 2'000).hold_id, 1'000);
+    EXPECT_GE(entries(id).front().created_at_ms, last_before_restart);
+}
+
 TEST_F(LedgerTest, HoldsLeftOpenByADeadProcessAreVoidedAtStartAndFlaggedAbandoned) {
     auto id = new_account(10'000);
     auto h = hold(id, 6'000);
