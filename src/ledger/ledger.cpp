@@ -1,5 +1,6 @@
 #include "creditgate/ledger/ledger.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -43,7 +44,9 @@ const char* to_string(LedgerResult result) {
 }
 
 Ledger::Ledger(std::unique_ptr<Store> store, LedgerOptions options)
-    : options_(std::move(options)), writer_(std::move(store), [this](Store& s) { reload(s); }) {}
+    : options_(std::move(options)),
+      writer_(
+          std::move(store), [this](Store& s) { reload(s); }, [this] { log_pending(); }) {}
 
 Ledger::~Ledger() {
     stop();
@@ -54,7 +57,13 @@ std::int64_t Ledger::now() {
     return last_now_ms_;
 }
 
+void Ledger::log_pending() {
+    for (const auto& line : pending_log_lines_) spdlog::warn(line);
+    pending_log_lines_.clear();
+}
+
 void Ledger::reload(Store& store) {
+    pending_log_lines_.clear();  // about work that was rolled back
     accounts_.clear();
     open_holds_.clear();
     hold_deadlines_.clear();
@@ -112,6 +121,7 @@ std::size_t Ledger::start() {
             }
             sweep_due(store);  // grants that expired while nothing ran
             store.commit();
+            log_pending();
         } catch (...) {
             store.rollback();
             reload(store);
@@ -249,10 +259,10 @@ void Ledger::close_abandoned(Store& store, const HoldRecord& hold) {
         entry.id = store.insert_entry(entry);
     }
     forget_hold(it, account);
-    spdlog::warn(
+    pending_log_lines_.push_back(fmt::format(
         R"({{"event":"hold_abandoned","hold_id":{},"account_id":{},"amount_nanos":{},"request_id":"{}","rule":"{}"}})",
         hold.id, hold.account_id, hold.amount_nanos, hold.request_id,
-        options_.on_abandoned == AbandonRule::charge_quote ? "charge_quote" : "void");
+        options_.on_abandoned == AbandonRule::charge_quote ? "charge_quote" : "void"));
 }
 
 // Each due item runs in its own savepoint: one that fails is logged and retried next sweep,

@@ -8,8 +8,11 @@
 
 namespace creditgate {
 
-Writer::Writer(std::unique_ptr<Store> store, std::function<void(Store&)> on_batch_lost)
-    : store_(std::move(store)), on_batch_lost_(std::move(on_batch_lost)) {}
+Writer::Writer(std::unique_ptr<Store> store, std::function<void(Store&)> on_batch_lost,
+               std::function<void()> on_committed)
+    : store_(std::move(store)),
+      on_batch_lost_(std::move(on_batch_lost)),
+      on_committed_(on_committed ? std::move(on_committed) : [] {}) {}
 
 Writer::~Writer() {
     stop();
@@ -69,72 +72,58 @@ void Writer::run() {
     }
 }
 
+namespace {
+// A job's own failure, told apart from the transaction's.
+struct JobFailed {};
+}  // namespace
+
 void Writer::run_batch(std::deque<WriterJob>& batch) {
-    std::vector<bool> applied(batch.size(), false);
-    bool committed = run_in_one_piece(batch);
-    if (committed) {
-        applied.assign(batch.size(), true);
-    } else {
-        committed = run_job_by_job(batch, applied);
-    }
-    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].finish(committed && applied[i]);
-}
-
-bool Writer::run_in_one_piece(std::deque<WriterJob>& batch) {
-    // Jobs fail only on store errors (disk full, I/O error, a constraint), which are rare. So
-    // the batch first runs without a savepoint per job (which costs ~18 % of the writer's CPU);
-    // if any job fails, or the commit does, everything is undone and memory rebuilt, and
-    // run_job_by_job gives each job its own fate.
-    try {
-        store_->begin();
-        for (auto& job : batch) job.apply(*store_);
-        store_->commit();
-        return true;
-    } catch (const StoreError&) {
-        try {
-            store_->rollback();
-        } catch (const StoreError&) {
-        }
-        on_batch_lost_(*store_);
-        return false;
-    }
-}
-
-bool Writer::run_job_by_job(std::deque<WriterJob>& batch, std::vector<bool>& applied) {
+    // A batch is one transaction. Jobs fail only on store errors (disk full, I/O error, a
+    // constraint), which are rare; when one does, the whole transaction is rolled back, memory
+    // is rebuilt from the store (the failed job, or a job before it, may already have changed
+    // it: a sweep inside a job, say) and the batch runs again without that job. So a failing
+    // job undoes only itself, in the store and in memory, with no savepoint per job (which
+    // cost ~18 % of the writer's CPU).
+    std::vector<bool> failed(batch.size(), false);
     bool committed = false;
-    // A failed commit is retried (the disk may be momentarily full or locked by a backup);
-    // the jobs are applied again only if the whole transaction was rolled back.
-    for (int attempt = 0; attempt < 3 && !committed; ++attempt) {
+    int commit_attempts = 0;
+    while (!committed && commit_attempts < 3) {
         try {
             store_->begin();
             for (std::size_t i = 0; i < batch.size(); ++i) {
-                if (attempt > 0 && !applied[i]) continue;
-                store_->savepoint();
+                if (failed[i]) continue;
                 try {
                     batch[i].apply(*store_);
-                    store_->release_savepoint();
-                    applied[i] = true;
                 } catch (const StoreError& e) {
                     spdlog::error(R"({{"event":"store_operation_failed","error":"{}"}})", e.what());
-                    store_->rollback_to_savepoint();
-                    applied[i] = false;
+                    failed[i] = true;
+                    throw JobFailed{};
                 }
             }
             store_->commit();
             committed = true;
+        } catch (const JobFailed&) {
+            undo_batch();
         } catch (const StoreError& e) {
+            // BEGIN or COMMIT failed: the disk may be momentarily full or locked by a backup.
             spdlog::error(R"({{"event":"store_commit_failed","attempt":{},"error":"{}"}})",
-                          attempt + 1, e.what());
-            try {
-                store_->rollback();
-            } catch (const StoreError&) {
-            }
-            // Memory already reflects the applied jobs: rebuild it from what was committed.
-            on_batch_lost_(*store_);
-            std::this_thread::sleep_for(std::chrono::milliseconds(50 << attempt));
+                          commit_attempts + 1, e.what());
+            undo_batch();
+            std::this_thread::sleep_for(std::chrono::milliseconds(50 << commit_attempts));
+            ++commit_attempts;
         }
     }
-    return committed;
+    if (committed) on_committed_();
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].finish(committed && !failed[i]);
+}
+
+void Writer::undo_batch() {
+    try {
+        store_->rollback();
+    } catch (const StoreError&) {
+        // SQLite may have rolled back already (after an I/O error, say).
+    }
+    on_batch_lost_(*store_);
 }
 
 }  // namespace creditgate

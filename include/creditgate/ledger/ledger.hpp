@@ -161,6 +161,7 @@ class Ledger {
     };
 
     void reload(Store& store);
+    void log_pending();
     AccountBalance balance_of(std::int64_t id, const AccountState& state) const;
     // The clock, never going backwards (entries' times rise with their ids even if the system
     // clock steps back, so time-ordered reports add up). Writer thread only.
@@ -193,6 +194,9 @@ class Ledger {
     std::set<std::pair<std::int64_t, std::int64_t>> hold_deadlines_;  // (deadline, hold id)
     std::set<std::tuple<std::int64_t, std::int64_t, std::int64_t>> grant_expiries_;
     // (expires at, account id, grant id)
+    // Log lines about work in the current batch, written once it has committed (a batch that
+    // is rolled back and run again must not announce its work twice).
+    std::vector<std::string> pending_log_lines_;
 
     std::mutex sweeper_mutex_;
     std::condition_variable sweeper_wake_;

@@ -15,13 +15,13 @@
 namespace creditgate {
 
 struct WriterJob {
-    // Runs on the writer thread inside the batch transaction. Throws StoreError to undo its own
-    // SQL. It must change in-memory state only after its SQL succeeded, and may run more than
-    // once: when another job of the batch fails, the batch is rolled back, memory is rebuilt
-    // (on_batch_lost) and the jobs run again, each in its own savepoint.
+    // Runs on the writer thread inside the batch transaction. Throws StoreError to fail (its SQL
+    // is undone). It must change in-memory state only after its SQL succeeded, and may run more
+    // than once: when a job of the batch fails, the batch is rolled back, memory is rebuilt
+    // (on_batch_lost) and the other jobs run again.
     std::function<void(Store&)> apply;
     // Runs on the writer thread after the batch: committed = false if apply threw or the commit
-    // failed. Must not block; post the result to the caller's executor.
+    // failed (three times). Must not block; post the result to the caller's executor.
     std::function<void(bool committed)> finish;
 };
 
@@ -30,9 +30,12 @@ class Writer {
     static constexpr std::size_t kMaxBatch = 1024;
     static constexpr const char* kThreadName = "cg-ledger";  // as top, perf and gdb show it
 
-    // on_batch_lost runs on the writer thread when a commit fails after jobs changed memory:
-    // the owner rebuilds its in-memory state from the store.
-    Writer(std::unique_ptr<Store> store, std::function<void(Store&)> on_batch_lost);
+    // on_batch_lost runs on the writer thread when a batch is rolled back after jobs changed
+    // memory: the owner rebuilds its in-memory state from the store. on_committed runs on the
+    // writer thread after each committed batch, before the jobs' finish callbacks: what jobs
+    // want said only once their work is durable (log lines) is said there.
+    Writer(std::unique_ptr<Store> store, std::function<void(Store&)> on_batch_lost,
+           std::function<void()> on_committed = {});
     ~Writer();
     Writer(const Writer&) = delete;
     Writer& operator=(const Writer&) = delete;
@@ -48,11 +51,11 @@ class Writer {
   private:
     void run();
     void run_batch(std::deque<WriterJob>& batch);
-    bool run_in_one_piece(std::deque<WriterJob>& batch);
-    bool run_job_by_job(std::deque<WriterJob>& batch, std::vector<bool>& applied);
+    void undo_batch();
 
     std::unique_ptr<Store> store_;
     std::function<void(Store&)> on_batch_lost_;
+    std::function<void()> on_committed_;
     std::mutex mutex_;
     std::condition_variable wake_;
     std::deque<WriterJob> queue_;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <future>
 #include <random>
@@ -81,6 +82,59 @@ TEST_F(WriterTest, OneFailingJobInABatchUndoesOnlyItself) {
     EXPECT_EQ(account_names(), (std::vector<std::string>{"first", "before", "after"}));
     // The batch's first run changed memory before the failure: the owner rebuilt it.
     EXPECT_EQ(rebuilds, 1);
+}
+
+TEST_F(WriterTest, AFailedJobLeavesNoTraceInMemoryEither) {
+    // The test's "memory" is kept as the ledger keeps its balances: jobs change it after their
+    // SQL, and it is rebuilt from the store when a batch is rolled back. A job that changed it
+    // and then failed (as a sweep inside a job followed by the job's own failing SQL) must
+    // leave no trace in either.
+    std::vector<std::string> memory;
+    // What memory held each time a batch had committed: what the owner may announce then.
+    std::vector<std::vector<std::string>> at_commit;
+    Writer writer(
+        std::make_unique<SqliteStore>(db_path(), Durability::process),
+        [&memory](Store& store) {
+            memory.clear();
+            for (const auto& account : store.load_accounts()) memory.push_back(account.name);
+        },
+        [&] { at_commit.push_back(memory); });
+    writer.start();
+
+    std::promise<void> queued;
+    std::promise<bool> first, failing, after;
+    auto queued_future = queued.get_future();
+    writer.submit({[&](Store& store) {
+                       queued_future.wait();
+                       store.insert_account("first", 1);
+                       memory.push_back("first");
+                   },
+                   [&first](bool ok) { first.set_value(ok); }});
+    writer.submit({[&memory](Store& store) {
+                       store.insert_account("swept", 1);
+                       memory.push_back("swept");
+                       throw StoreError("disk full (simulated)");
+                   },
+                   [&failing](bool ok) { failing.set_value(ok); }});
+    writer.submit({[&memory](Store& store) {
+                       store.insert_account("after", 1);
+                       memory.push_back("after");
+                   },
+                   [&after](bool ok) { after.set_value(ok); }});
+    queued.set_value();
+    EXPECT_TRUE(first.get_future().get());
+    EXPECT_FALSE(failing.get_future().get());
+    EXPECT_TRUE(after.get_future().get());
+    writer.stop();
+
+    EXPECT_EQ(memory, (std::vector<std::string>{"first", "after"}));
+    EXPECT_EQ(account_names(), memory);
+    ASSERT_FALSE(at_commit.empty());
+    for (const auto& seen : at_commit) {
+        EXPECT_EQ(std::count(seen.begin(), seen.end(), "swept"), 0)
+            << "the failed job's work was never there to announce";
+    }
+    EXPECT_EQ(at_commit.back(), memory);
 }
 
 TEST_F(WriterTest, ABatchWithoutFailuresCommitsWithoutRebuildingMemory) {
