@@ -18,6 +18,7 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <boost/url/parse.hpp>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -28,6 +29,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "creditgate/usage/sse_parser.hpp"
 
 namespace net = boost::asio;
 namespace http = boost::beast::http;
@@ -117,20 +120,16 @@ struct Target {
 };
 
 // Plain http://HOST[:PORT]/PATH only: the probe talks to loopback targets.
-Target parse_url(std::string_view url) {
-    constexpr std::string_view kScheme = "http://";
-    if (!url.starts_with(kScheme)) {
-        std::fprintf(stderr, "stream_probe: only http:// URLs are supported\n");
+Target parse_url(std::string_view text) {
+    const auto parsed = boost::urls::parse_uri(text);
+    if (!parsed || parsed->scheme_id() != boost::urls::scheme::http) {
+        std::fprintf(stderr, "stream_probe: --url must be an http:// URL\n");
         std::exit(2);
     }
-    url.remove_prefix(kScheme.size());
-    const auto slash = url.find('/');
-    const std::string_view authority = url.substr(0, slash);
     Target t;
-    t.path = slash == std::string_view::npos ? "/" : std::string(url.substr(slash));
-    const auto colon = authority.rfind(':');
-    t.host = authority.substr(0, colon);
-    t.port = colon == std::string_view::npos ? "80" : std::string(authority.substr(colon + 1));
+    t.host = std::string(parsed->encoded_host_address());
+    t.port = parsed->has_port() ? std::string(parsed->port()) : "80";
+    t.path = parsed->encoded_path().empty() ? "/" : std::string(parsed->encoded_path());
     return t;
 }
 
@@ -180,37 +179,6 @@ struct Run {
 };
 
 // One SSE event, complete: does it carry data, and is that data the final [DONE]?
-struct Event {
-    bool data = false;
-    bool done = false;
-};
-
-Event classify(std::string_view event) {
-    Event e;
-    while (!event.empty()) {
-        const auto end = event.find('\n');
-        std::string_view line = event.substr(0, end);
-        if (line.ends_with('\r')) line.remove_suffix(1);
-        if (line.starts_with("data:")) {
-            e.data = true;
-            std::string_view value = line.substr(5);
-            if (value.starts_with(' ')) value.remove_prefix(1);
-            e.done = value == "[DONE]";
-        }
-        if (end == std::string_view::npos) break;
-        event.remove_prefix(end + 1);
-    }
-    return e;
-}
-
-// Where the next complete event ends (after its blank line), or npos.
-std::size_t event_end(std::string_view body) {
-    const auto lf = body.find("\n\n");
-    const auto crlf = body.find("\r\n\r\n");
-    if (lf == std::string_view::npos && crlf == std::string_view::npos) return lf;
-    return lf < crlf ? lf + 2 : crlf + 4;
-}
-
 // One keep-alive connection running streams back to back.
 class Connection {
   public:
@@ -253,7 +221,7 @@ class Connection {
 
     void send_request() {
         if (Clock::now() >= run_.stop_at) return stop();
-        stream_ = Stream{};
+        stream_ = Stream();
         parser_.emplace();
         parser_->eager(true);
         // Written synchronously: a few hundred bytes into an idle socket's empty send buffer
@@ -312,23 +280,22 @@ class Connection {
         return true;
     }
 
-    // Times every event completed by this read. The body only grows while the response lasts.
+    // Times every event completed by this read, framed by the proxy's own SSE parser. The body
+    // only grows while the response lasts.
     void scan_events(Clock::time_point now) {
         const std::string_view body = parser_->get().body();
-        for (;;) {
-            const auto rest = body.substr(stream_.scanned);
-            const auto end = event_end(rest);
-            if (end == std::string_view::npos) return;
-            stream_.scanned += end;
-            const Event e = classify(rest.substr(0, end));
-            if (!e.data) continue;  // comments and other fields are not chunks
+        events_.clear();
+        stream_.sse.feed(body.substr(stream_.scanned), events_);
+        stream_.scanned = body.size();
+        for (const auto& event : events_) {
+            if (event.data.empty()) continue;  // comments and keep-alives are not chunks
             if (stream_.events == 0) {
                 stream_.ttfb = now - stream_.written;
             } else {
                 stream_.gaps.push_back((now - stream_.last_event).count());
             }
             stream_.last_event = now;
-            stream_.last_was_done = e.done;
+            stream_.last_was_done = event.data == "[DONE]";
             ++stream_.events;
         }
     }
@@ -387,6 +354,7 @@ class Connection {
         std::uint64_t events = 0;
         bool last_was_done = false;
         bool bad_status = false;
+        creditgate::SseParser sse;
     };
 
     tcp::socket socket_;
@@ -395,6 +363,7 @@ class Connection {
     Run& run_;
     std::optional<http::response_parser<http::string_body>> parser_;  // one per response
     Stream stream_;
+    std::vector<creditgate::SseEvent> events_;  // reused by scan_events
     bool stopped_ = false;
 };
 
