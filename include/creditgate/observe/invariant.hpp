@@ -1,0 +1,27 @@
+#pragma once
+// An always-on check of our own invariants (money rules, "a hold ends exactly once"). Unlike
+// assert it is not compiled out by NDEBUG: a ledger that breaks a rule must stop before it
+// commits the damage; a restart rebuilds memory from what was durable. Never use it for what a
+// client, a config file or an upstream can send: those get an error, not an abort.
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+
+namespace creditgate::detail {
+
+[[noreturn]] inline void invariant_failed(const char* condition, const char* what, const char* file,
+                                          int line) {
+    spdlog::critical(R"({{"event":"invariant_failed","check":"{}","what":"{}","at":"{}:{}"}})",
+                     condition, what, file, line);
+    spdlog::shutdown();  // flush the line above before the process ends
+    std::abort();
+}
+
+}  // namespace creditgate::detail
+
+// CG_CHECK(reserved_nanos >= 0, "reserved never negative");
+#define CG_CHECK(condition, what)                                                         \
+    do {                                                                                  \
+        if (!(condition)) [[unlikely]]                                                    \
+            ::creditgate::detail::invariant_failed(#condition, what, __FILE__, __LINE__); \
+    } while (0)
