@@ -74,6 +74,10 @@ ApiError api_error_from(LedgerResult result) {
             return api_error(ErrorCode::insufficient_credits,
                              "Not enough credits for this request. Top up the account or lower "
                              "max_tokens.");
+        case LedgerResult::too_many_holds:
+            return api_error(ErrorCode::rate_limited,
+                             "Too many requests of this account are in flight at once. Retry "
+                             "when some have finished.");
         case LedgerResult::account_not_found:
             return api_error(ErrorCode::not_found, "No such account.");
         case LedgerResult::hold_not_found:

@@ -23,6 +23,8 @@ const char* to_string(LedgerResult result) {
             return "ok";
         case LedgerResult::insufficient_credits:
             return "insufficient_credits";
+        case LedgerResult::too_many_holds:
+            return "too_many_holds";
         case LedgerResult::account_not_found:
             return "account_not_found";
         case LedgerResult::hold_not_found:
@@ -388,7 +390,7 @@ void Ledger::hold(HoldRequest request, Callback<HoldOutcome> done) {
                  return;
              }
              if (account.open_holds >= kMaxOpenHoldsPerAccount) {
-                 result->result = LedgerResult::insufficient_credits;
+                 result->result = LedgerResult::too_many_holds;
                  return;
              }
              std::int64_t reserved_after = 0;

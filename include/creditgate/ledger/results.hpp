@@ -1,12 +1,13 @@
 #pragma once
 // Every ledger operation answers with a named result; the HTTP layer maps them to errors in one
-// place (http/error_reply).
+// place.
 
 namespace creditgate {
 
 enum class LedgerResult {
     ok,
     insufficient_credits,  // available < amount asked
+    too_many_holds,        // the account has kLimit open holds: a concurrency limit, not money
     account_not_found,
     hold_not_found,        // no such hold: nothing moved
     hold_closed,           // the hold already ended (settled, voided, abandoned): nothing moved
