@@ -1,12 +1,12 @@
 // Ledger alone: hold+settle pairs per second through the real writer and a real SQLite file.
 //
 // K client threads stand in for the proxy's I/O threads: each runs its own Asio io_context and
-// keeps W hold→settle pairs in flight. Ledger callbacks run on the writer thread, so, as the
-// proxy does (ChatExchange), each callback only posts the result back to its client's
-// io_context; the client records the latency and submits the settle (or the next hold) from
-// there. Every run uses a fresh SQLite file in a temporary directory; afterwards the file is
-// reopened by a new Ledger and the balances are checked against what the clients saw: Σ
-// balances == Σ top-ups − Σ charges, no hold left open, one charge entry per pair.
+// keeps W hold→settle pairs in flight. As in the proxy (proxy/exchange.cpp), hold and settle are
+// decided in memory on the client's thread, and a pair is done when its settle is durable: the
+// durability callback runs on the writer thread and only posts back to the client's io_context.
+// Every run uses a fresh SQLite file in a temporary directory; afterwards the file is reopened by a
+// new Ledger and the balances are checked against what the clients saw: Σ balances == Σ top-ups − Σ
+// charges, no hold left open, one charge entry per pair.
 //
 // Not a test: it prints numbers and fails only if the money does not add up.
 // Usage: ledger_bench --help
@@ -234,11 +234,12 @@ class Client {
         request.amount_nanos = kHoldNanos;
         request.quote_provider_nanos = kHoldNanos - kHoldNanos / 11;
         request.quote_markup_nanos = kHoldNanos / 11;
+        // As the proxy does: the hold is decided in memory on this thread, the settle too, and
+        // the pair is done once the settle's record is durable (the reply's last byte waits
+        // for that).
         const auto sent = Clock::now();
-        ledger_.hold(std::move(request), [this, n, sent](creditgate::HoldOutcome outcome) {
-            // Writer thread: hand the result to the client's own thread, never block here.
-            net::post(io_, [this, n, sent, outcome] { on_hold(n, sent, outcome); });
-        });
+        const auto outcome = ledger_.hold(request);
+        on_hold(n, sent, outcome);
     }
 
     void on_hold(std::int64_t n, Clock::time_point sent, const creditgate::HoldOutcome& outcome) {
@@ -246,7 +247,7 @@ class Client {
         hold_us_.push_back(micros(now - sent));
         if (outcome.result != LedgerResult::ok) {
             ++failed_;
-            return done_one();
+            return net::post(io_, [this] { done_one(); });  // no recursion through next_pair
         }
         creditgate::Charge charge;
         charge.tokens.prompt_tokens = 120 + n % 50;
@@ -261,12 +262,19 @@ class Client {
                            std::to_string(charge.tokens.completion_tokens) + "}";
         charge.price_version = "bench";
         const std::int64_t total = charge.cost.total_nanos;
-        ledger_.settle(outcome.hold_id, std::move(charge),
-                       [this, total, settle_sent = now](creditgate::SettleOutcome settled) {
-                           net::post(io_, [this, total, settle_sent, result = settled.result] {
-                               on_settle(total, settle_sent, result);
-                           });
-                       });
+        const auto settled = ledger_.settle(outcome.hold_id, charge);
+        if (settled.result != LedgerResult::ok) {
+            return net::post(io_, [this, total, now, result = settled.result] {
+                on_settle(total, now, result);
+            });
+        }
+        ledger_.when_durable(settled.durable_seq, [this, total, settle_sent = now](bool ok) {
+            // Writer thread (or this one, when already durable): hand the result to the
+            // client's own thread, never block here.
+            net::post(io_, [this, total, settle_sent, ok] {
+                on_settle(total, settle_sent, ok ? LedgerResult::ok : LedgerResult::unavailable);
+            });
+        });
     }
 
     void on_settle(std::int64_t total, Clock::time_point sent, LedgerResult result) {

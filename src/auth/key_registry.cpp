@@ -36,7 +36,7 @@ std::optional<KeyIdentity> KeyRegistry::find(std::string_view presented_key) con
 void KeyRegistry::create(std::int64_t account_id, std::string name, Callback<CreatedKey> done) {
     auto result = std::make_shared<CreatedKey>();
     ledger_.submit({[this, account_id, name = std::move(name), result](Store& store) {
-                        if (!ledger_.account_exists_on_writer(account_id)) {
+                        if (!ledger_.account_exists(account_id)) {
                             result->result = LedgerResult::account_not_found;
                             return;
                         }
@@ -83,7 +83,7 @@ void KeyRegistry::revoke(std::int64_t key_id, Callback<bool> done) {
 void KeyRegistry::list(std::int64_t account_id, Callback<KeyList> done) {
     auto result = std::make_shared<KeyList>();
     ledger_.submit({[this, account_id, result](Store& store) {
-                        if (!ledger_.account_exists_on_writer(account_id)) {
+                        if (!ledger_.account_exists(account_id)) {
                             result->result = LedgerResult::account_not_found;
                             return;
                         }

@@ -4,7 +4,8 @@
 
 #include "creditgate/auth/api_key.hpp"
 #include "creditgate/http/routing.hpp"
-#include "creditgate/proxy/chat_exchange.hpp"
+#include "creditgate/proxy/exchange.hpp"
+#include "creditgate/shapes/chat_shape.hpp"
 
 namespace creditgate {
 
@@ -75,7 +76,8 @@ void PublicApi::handle(const std::shared_ptr<HttpSession>& session, Request&& re
         log_access(record);
         return session->reply(json_reply(http::status::ok, models_body_, record.request_id));
     }
-    std::make_shared<ChatExchange>(context_, session, std::move(request), *key, std::move(record))
+    std::make_shared<Exchange>(context_, session, std::move(request), *key, std::move(record),
+                               std::make_unique<ChatShape>())
         ->start();
 }
 

@@ -50,7 +50,8 @@ const char* to_string(GrantKind kind) {
 std::int64_t SqliteStore::insert_grant(const GrantRecord& g) {
     prepare(
         "INSERT INTO grants (account_id, entry_id, kind, amount_nanos, priority, expires_at_ms, "
-        "reference, created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        "reference, created_at_ms, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .bind(9, g.id != 0 ? std::optional<std::int64_t>(g.id) : std::nullopt)
         .bind(1, g.account_id)
         .bind(2, g.entry_id)
         .bind(3, std::string(to_string(g.kind)))

@@ -102,6 +102,16 @@ std::int64_t SqliteStore::max_entry_id() {
     return out;
 }
 
+RowIds SqliteStore::max_ids() {
+    auto& q = prepare(
+        "SELECT (SELECT COALESCE(MAX(id), 0) FROM accounts), (SELECT COALESCE(MAX(id), 0) FROM "
+        "holds), (SELECT COALESCE(MAX(id), 0) FROM entries), (SELECT COALESCE(MAX(id), 0) FROM "
+        "grants)");
+    RowIds out;
+    while (q.step()) out = RowIds{q.int64(0), q.int64(1), q.int64(2), q.int64(3)};
+    return out;
+}
+
 std::optional<EntryRecord> SqliteStore::last_entry_before(std::int64_t account_id,
                                                           std::int64_t before_ms,
                                                           std::int64_t max_entry_id) {

@@ -269,21 +269,20 @@ void SqliteStore::commit() {
 void SqliteStore::rollback() {
     exec("ROLLBACK");
 }
-void SqliteStore::savepoint() {
-    prepare("SAVEPOINT op").run();
-}
-void SqliteStore::release_savepoint() {
-    prepare("RELEASE op").run();
-}
-void SqliteStore::rollback_to_savepoint() {
-    prepare("ROLLBACK TO op").run();
-    prepare("RELEASE op").run();
-}
 
-std::int64_t SqliteStore::insert_account(const std::string& name, std::int64_t created_at_ms) {
-    prepare("INSERT INTO accounts (name, created_at_ms) VALUES (?, ?)")
-        .bind(1, name)
-        .bind(2, created_at_ms)
+namespace {
+// Id 0 binds NULL: SQLite then picks the next rowid.
+std::optional<std::int64_t> given_id(std::int64_t id) {
+    return id != 0 ? std::optional<std::int64_t>(id) : std::nullopt;
+}
+}  // namespace
+
+std::int64_t SqliteStore::insert_account(const std::string& name, std::int64_t created_at_ms,
+                                         std::int64_t id) {
+    prepare("INSERT INTO accounts (id, name, created_at_ms) VALUES (?, ?, ?)")
+        .bind(1, given_id(id))
+        .bind(2, name)
+        .bind(3, created_at_ms)
         .run();
     return sqlite3_last_insert_rowid(db_);
 }
@@ -348,8 +347,9 @@ std::vector<KeyRecord> SqliteStore::list_keys(std::int64_t account_id) {
 std::int64_t SqliteStore::insert_hold(const HoldRecord& hold) {
     prepare(
         "INSERT INTO holds (account_id, key_id, request_id, model, endpoint, amount_nanos, state, "
-        "created_at_ms, quote_provider_nanos, quote_markup_nanos, deadline_ms, price_version) "
-        "VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?)")
+        "created_at_ms, quote_provider_nanos, quote_markup_nanos, deadline_ms, price_version, id) "
+        "VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?)")
+        .bind(12, given_id(hold.id))
         .bind(1, hold.account_id)
         .bind(2, hold.key_id)
         .bind(3, hold.request_id)
@@ -390,7 +390,9 @@ std::int64_t SqliteStore::insert_entry(const EntryRecord& e) {
         "INSERT INTO entries (account_id, type, hold_id, key_id, request_id, model, endpoint, "
         "prompt_tokens, cached_tokens, completion_tokens, provider_cost_nanos, markup_nanos, "
         "amount_nanos, balance_after_nanos, flags, reference, raw_usage, price_version, "
-        "created_at_ms, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        "created_at_ms, actor, id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        .bind(21, given_id(e.id))
         .bind(1, e.account_id)
         .bind(2, e.type)
         .bind(3, e.hold_id)

@@ -2,17 +2,16 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
+#include <nlohmann/json.hpp>
 
 #include "creditgate/observe/thread_name.hpp"
 
 namespace creditgate {
 
-Writer::Writer(std::unique_ptr<Store> store, std::function<void(Store&)> on_batch_lost,
-               std::function<void()> on_committed)
-    : store_(std::move(store)),
-      on_batch_lost_(std::move(on_batch_lost)),
-      on_committed_(on_committed ? std::move(on_committed) : [] {}) {}
+Writer::Writer(std::unique_ptr<Store> store, std::function<void()> on_committed)
+    : store_(std::move(store)), on_committed_(on_committed ? std::move(on_committed) : [] {}) {}
 
 Writer::~Writer() {
     stop();
@@ -30,22 +29,42 @@ void Writer::start() {
     thread_ = std::thread([this] { run(); });
 }
 
-void Writer::submit(WriterJob job) {
+WriteSeq Writer::submit(WriterJob job) {
     {
         std::lock_guard lock(mutex_);
         if (accepting_) {
-            queue_.push_back(std::move(job));
-            wake_.notify_one();
+            const auto seq = next_seq_++;
+            queue_.push_back({seq, std::move(job)});
+            queued_.store(queue_.size(), std::memory_order_relaxed);
+            if (queue_.size() == 1) wake_.notify_one();  // the writer sleeps only on an empty queue
+            return seq;
+        }
+    }
+    if (job.finish) job.finish(false);
+    return 0;
+}
+
+void Writer::when_durable(WriteSeq seq, std::function<void(bool)> fn) {
+    {
+        std::lock_guard lock(mutex_);
+        if (!durable(seq)) {
+            if (accepting_ || !queue_.empty()) {
+                waiters_.emplace(seq, std::move(fn));
+                return;
+            }
+            // Stopped before it committed.
+            fn(false);
             return;
         }
     }
-    job.finish(false);
+    fn(true);
 }
 
-void Writer::stop() {
+void Writer::stop(std::int64_t give_up_ms) {
     {
         std::lock_guard lock(mutex_);
         stopping_ = true;
+        give_up_ms_ = give_up_ms;
         wake_.notify_one();
     }
     if (thread_.joinable()) thread_.join();
@@ -53,77 +72,134 @@ void Writer::stop() {
 
 void Writer::run() {
     name_this_thread(kThreadName);
-    std::deque<WriterJob> batch;
+    std::deque<Queued> batch;
     for (;;) {
         {
             std::unique_lock lock(mutex_);
             wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
             if (queue_.empty()) {  // stopping and drained
                 accepting_ = false;
-                return;
+                break;
             }
-            while (!queue_.empty() && batch.size() < kMaxBatch) {
-                batch.push_back(std::move(queue_.front()));
-                queue_.pop_front();
-            }
+            const auto take = std::min(queue_.size(), kMaxBatch);
+            std::move(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take),
+                      std::back_inserter(batch));
+            queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(take));
+            queued_.store(queue_.size(), std::memory_order_relaxed);
         }
-        run_batch(batch);
+        if (!run_batch(batch)) {
+            // Stopping with a store that will not commit: nothing more can be made durable.
+            std::unique_lock lock(mutex_);
+            accepting_ = false;
+            std::move(queue_.begin(), queue_.end(), std::back_inserter(batch));
+            queue_.clear();
+            lock.unlock();
+            spdlog::critical(
+                R"({{"event":"ledger_records_lost","jobs":{},"first_seq":{},"last_seq":{},"why":"the store kept failing while stopping; these were never committed"}})",
+                batch.size(), batch.front().seq, batch.back().seq);
+            finish_batch(batch, std::vector<bool>(batch.size(), false), false);
+            batch.clear();
+            break;
+        }
         batch.clear();
     }
+    // Whoever still waits hears that it will not become durable.
+    std::multimap<WriteSeq, std::function<void(bool)>> left;
+    {
+        std::lock_guard lock(mutex_);
+        left.swap(waiters_);
+    }
+    for (auto& [seq, fn] : left) fn(durable(seq));
 }
 
 namespace {
-// A job's own failure, told apart from the transaction's.
-struct JobFailed {};
+// A query's own failure, told apart from the store's.
+struct QueryFailed {};
 }  // namespace
 
-void Writer::run_batch(std::deque<WriterJob>& batch) {
-    // A batch is one transaction. Jobs fail only on store errors (disk full, I/O error, a
-    // constraint), which are rare; when one does, the whole transaction is rolled back, memory
-    // is rebuilt from the store (the failed job, or a job before it, may already have changed
-    // it: a sweep inside a job, say) and the batch runs again without that job. So a failing
-    // job undoes only itself, in the store and in memory, with no savepoint per job (which
-    // cost ~18 % of the writer's CPU).
+// A batch is one transaction. A query that throws is left out and the batch runs again at
+// once. Anything else that throws (BEGIN, COMMIT, a record's SQL) is the store failing: the
+// batch is rolled back and retried with a growing pause until it commits, because the records
+// describe money that memory has already moved. Returns false only when stopping with a store
+// that failed for longer than give_up_ms.
+bool Writer::run_batch(std::deque<Queued>& batch) {
     std::vector<bool> failed(batch.size(), false);
-    bool committed = false;
-    int commit_attempts = 0;
-    while (!committed && commit_attempts < 3) {
+    int attempt = 0;
+    std::chrono::steady_clock::time_point stopping_since{};
+    for (;;) {
         try {
             store_->begin();
             for (std::size_t i = 0; i < batch.size(); ++i) {
                 if (failed[i]) continue;
+                auto& job = batch[i].job;
+                if (job.kind == WriterJob::Kind::record) {
+                    job.apply(*store_);
+                    continue;
+                }
                 try {
-                    batch[i].apply(*store_);
+                    job.apply(*store_);
                 } catch (const StoreError& e) {
-                    spdlog::error(R"({{"event":"store_operation_failed","error":"{}"}})", e.what());
+                    spdlog::error(R"({{"event":"store_query_failed","error":{}}})",
+                                  nlohmann::json(e.what()).dump());
                     failed[i] = true;
-                    throw JobFailed{};
+                    throw QueryFailed{};
                 }
             }
             store_->commit();
-            committed = true;
-        } catch (const JobFailed&) {
-            undo_batch();
+            break;
+        } catch (const QueryFailed&) {
+            rollback();
         } catch (const StoreError& e) {
-            // BEGIN or COMMIT failed: the disk may be momentarily full or locked by a backup.
-            spdlog::error(R"({{"event":"store_commit_failed","attempt":{},"error":"{}"}})",
-                          commit_attempts + 1, e.what());
-            undo_batch();
-            std::this_thread::sleep_for(std::chrono::milliseconds(50 << commit_attempts));
-            ++commit_attempts;
+            rollback();
+            ++attempt;
+            commits_failing_.store(true, std::memory_order_relaxed);
+            spdlog::error(R"({{"event":"store_commit_failed","attempt":{},"error":{}}})", attempt,
+                          nlohmann::json(e.what()).dump());
+            bool stopping = false;
+            {
+                std::lock_guard lock(mutex_);
+                stopping = stopping_;
+            }
+            const auto now = std::chrono::steady_clock::now();
+            if (stopping) {
+                if (stopping_since == std::chrono::steady_clock::time_point{}) stopping_since = now;
+                if (now - stopping_since >= std::chrono::milliseconds(give_up_ms_)) return false;
+            }
+            std::this_thread::sleep_for(
+                std::chrono::milliseconds(std::min(10 << std::min(attempt, 7), 1000)));
         }
     }
-    if (committed) on_committed_();
-    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].finish(committed && !failed[i]);
+    if (commits_failing_.exchange(false, std::memory_order_relaxed)) {
+        spdlog::warn(R"({{"event":"store_commit_recovered","attempts":{}}})", attempt + 1);
+    }
+    on_committed_();
+    durable_seq_.store(batch.back().seq, std::memory_order_release);
+    finish_batch(batch, failed, true);
+    return true;
 }
 
-void Writer::undo_batch() {
+void Writer::finish_batch(std::deque<Queued>& batch, const std::vector<bool>& failed,
+                          bool committed) {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        if (batch[i].job.finish) batch[i].job.finish(committed && !failed[i]);
+    }
+    if (!committed) return;
+    std::vector<std::function<void(bool)>> due;
+    {
+        std::lock_guard lock(mutex_);
+        const auto end = waiters_.upper_bound(batch.back().seq);
+        for (auto it = waiters_.begin(); it != end; ++it) due.push_back(std::move(it->second));
+        waiters_.erase(waiters_.begin(), end);
+    }
+    for (auto& fn : due) fn(true);
+}
+
+void Writer::rollback() {
     try {
         store_->rollback();
     } catch (const StoreError&) {
         // SQLite may have rolled back already (after an I/O error, say).
     }
-    on_batch_lost_(*store_);
 }
 
 }  // namespace creditgate

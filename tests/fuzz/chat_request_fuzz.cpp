@@ -7,7 +7,7 @@
 
 #include "creditgate/pricing/chat_quote.hpp"
 #include "creditgate/pricing/cost.hpp"
-#include "creditgate/proxy/chat_request.hpp"
+#include "creditgate/shapes/chat_request.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace creditgate;

@@ -4,14 +4,20 @@
 // Two-phase transfers: hold(quote) reserves credits atomically with the balance check, then
 // exactly one of settle(actual cost) or release() ends the hold; a hold past its deadline, or
 // left open by a previous process, is ended by the on_abandoned rule. Credits are buckets that
-// debits burn down (burn_down.hpp). All state changes run on the store's writer thread, in
-// order, so checks and moves cannot interleave, and balances are answered from memory kept
-// under that ordering. Callbacks run on the writer thread: they must not block (post to your
-// own executor).
+// debits burn down (burn_down.hpp).
+//
+// Memory decides, the store remembers. Every decision is made in memory under one mutex, by
+// the one owner of the numbers, on the caller's thread: no database round trip on admission.
+// Each decision appends a record to the writer (store/writer.hpp) in the order it was made;
+// the writer commits records in groups and never drops one. A caller that must not let a
+// client see a result before it is durable waits for the outcome's durable_seq (the proxy
+// does so before the first byte of a reply for a hold, and before the last for a charge).
+// A restart rebuilds memory from the store: what was not durable never reached a client.
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -69,20 +75,23 @@ struct HoldOutcome {
     LedgerResult result = LedgerResult::unavailable;
     std::int64_t hold_id = 0;
     std::int64_t available_nanos = 0;  // after the hold when ok; before it otherwise
+    WriteSeq durable_seq = 0;          // the hold is durable once the writer reached this
 };
 
 struct Charge {
     TokenCounts tokens;
     Cost cost;
     bool estimated = false;  // usage was missing: tokens are our own bound/count
+    std::string flags;       // further words for the entry ("usage_mismatch", ...), comma-joined
     std::string raw_usage;
     std::string price_version;
 };
 
 struct SettleOutcome {
     LedgerResult result = LedgerResult::unavailable;
-    EntryRecord entry;
+    EntryRecord entry;  // amount 0 and id 0 when nothing more was due (a late settle)
     std::int64_t available_nanos = 0;
+    WriteSeq durable_seq = 0;
 };
 
 // A credit made by an admin: a paid top-up, a grant, or a signed adjustment. Idempotent by
@@ -113,7 +122,11 @@ struct EntriesOutcome {
 
 class Ledger {
   public:
+    // Explicit limits for what grows with traffic.
     static constexpr std::size_t kMaxOpenHoldsPerAccount = 10'000;
+    // Abandoned holds remembered so that a settle arriving after its hold's deadline still
+    // charges (as a "late" entry); past this many, the oldest are forgotten.
+    static constexpr std::size_t kMaxRememberedAbandoned = 100'000;
 
     explicit Ledger(std::unique_ptr<Store> store, LedgerOptions options = {});
     ~Ledger();
@@ -125,25 +138,42 @@ class Ledger {
     // Commits everything queued and stops the writer.
     void stop();
 
+    // --- The request path: decided in memory at once, on the calling thread. Thread-safe.
+    // unavailable when the store cannot commit (nothing is admitted that could not be kept).
+    HoldOutcome hold(const HoldRequest& request);
+    // Never refused for a hold this process placed: an ended hold's late charge is still taken.
+    SettleOutcome settle(std::int64_t hold_id, const Charge& charge);
+    LedgerResult release(std::int64_t hold_id);
+    bool durable(WriteSeq seq) const { return writer_.durable(seq); }
+    // done(true) once `seq` is durable (at once if it is); false if the ledger stopped first.
+    void when_durable(WriteSeq seq, Callback<bool> done) {
+        writer_.when_durable(seq, std::move(done));
+    }
+    bool healthy() const { return writer_.healthy(); }
+
+    // --- The same, answering once the result is durable (tests, tools).
+    void hold(HoldRequest request, Callback<HoldOutcome> done);
+    void settle(std::int64_t hold_id, Charge charge, Callback<SettleOutcome> done);
+    void release(std::int64_t hold_id, Callback<LedgerResult> done);
+
+    // --- Admin. Each answers once what it did is durable.
     void create_account(std::string name, Callback<std::optional<AccountBalance>> done);
     void get_account(std::int64_t account_id, Callback<std::optional<AccountBalance>> done);
     void list_entries(std::int64_t account_id, int limit, std::int64_t before_id,
                       Callback<EntriesOutcome> done);
-
-    void hold(HoldRequest request, Callback<HoldOutcome> done);
-    void settle(std::int64_t hold_id, Charge charge, Callback<SettleOutcome> done);
-    void release(std::int64_t hold_id, Callback<LedgerResult> done);
     void credit(CreditRequest request, Callback<CreditOutcome> done);
     // Ends holds past their deadline and expires grants past their expiry, as of the clock.
     // Reports how many of each were resolved (holds + grants).
     void sweep(Callback<std::size_t> done);
 
-    // Runs a job on the writer thread (used by other modules that persist through the store,
-    // such as API keys). The job sees the ledger's ordering.
+    // Runs a job on the writer thread (other modules that persist through the store, such as
+    // API keys, and reports). It sees every decision made before it was submitted.
     void submit(WriterJob job) { writer_.submit(std::move(job)); }
-    bool account_exists_on_writer(std::int64_t account_id) const {
-        return accounts_.count(account_id) != 0;
-    }
+    bool account_exists(std::int64_t account_id) const;
+    // Recomputes what memory keeps incrementally (reserved = Σ open holds, open-hold counts,
+    // balance = Σ buckets − owed) and stops the process if they disagree. O(holds + buckets):
+    // for tests and the sweeper's idle moments, not the request path.
+    void check_invariants() const;
 
   private:
     struct AccountState {
@@ -159,44 +189,66 @@ class Ledger {
         std::int64_t amount_nanos = 0;           // positive: what leaves the balance
         std::optional<std::int64_t> only_grant;  // expiry: that bucket, not burn-down order
     };
+    // One money movement as memory made it: what the store must write for it.
+    struct Movement {
+        EntryRecord entry;
+        std::vector<AllocationRecord> allocations;
+        std::optional<GrantRecord> bucket;  // a credit's new bucket
+    };
+    struct AbandonedHold {
+        HoldRecord hold;
+        std::int64_t charged_nanos = 0;  // what the on_abandoned rule took
+    };
+    // A credit decided but not yet durable, so a replay with its key is answered from memory.
+    struct PendingCredit {
+        std::string request_hash;
+        CreditOutcome outcome;
+        WriteSeq seq = 0;
+    };
 
     void reload(Store& store);
-    void log_pending();
     AccountBalance balance_of(std::int64_t id, const AccountState& state) const;
     // The clock, never going backwards (entries' times rise with their ids even if the system
-    // clock steps back, so time-ordered reports add up). Writer thread only.
+    // clock steps back, so time-ordered reports add up). Under mutex_.
     std::int64_t now();
-    // Money moves in two steps so memory changes only after all SQL of an operation succeeded:
-    // persist_* writes the entry and its allocations (throws StoreError, memory untouched),
-    // apply_* then updates memory. `entry` carries everything but id, amount, balance_after.
-    struct CreditPlan {
-        GrantRecord bucket;                    // as created
-        std::vector<AllocationRecord> repaid;  // the debts it paid
-    };
-    BurnPlan persist_debit(Store& store, const AccountState& account, EntryRecord& entry,
-                           const Debit& debit);
-    void apply_debit(AccountState& account, const EntryRecord& entry, const BurnPlan& plan);
-    CreditPlan persist_credit(Store& store, const AccountState& account, EntryRecord& entry,
-                              GrantRecord bucket);
-    void apply_credit(AccountState& account, const EntryRecord& entry, const CreditPlan& plan);
-    void close_abandoned(Store& store, const HoldRecord& hold);
-    std::size_t sweep_due(Store& store);
+    WriteSeq append(std::function<void(Store&)> write, std::function<void(bool)> after = {});
+
+    // The one code path that moves money: in memory, under mutex_, returning what to store.
+    // `entry` carries everything but id, amount and balance_after.
+    Movement move_debit(AccountState& account, EntryRecord entry, const Debit& debit);
+    Movement move_credit(AccountState& account, EntryRecord entry, GrantRecord bucket);
+    static void write_movement(Store& store, const Movement& movement);
+
+    EntryRecord hold_entry(const HoldRecord& hold, const char* type, std::int64_t at) const;
+    // may_still_settle: the request may still be running (a deadline passed in this process),
+    // so a late settle is remembered; a previous process's holds are not.
+    WriteSeq close_abandoned(const HoldRecord& hold, bool may_still_settle);
+    SettleOutcome settle_late(const AbandonedHold& abandoned, const Charge& charge);
     void forget_hold(std::unordered_map<std::int64_t, HoldRecord>::iterator it,
                      AccountState& account);
+    // Resolves what is due; returns how many and the last record's sequence (0 when none).
+    std::pair<std::size_t, WriteSeq> sweep_due();
     void run_sweeper();
+    void decide_credit(const CreditRequest& request, std::optional<IdempotencyRecord> seen,
+                       std::optional<EntryRecord> seen_entry, std::optional<GrantRecord> seen_grant,
+                       Callback<CreditOutcome> done);
 
     LedgerOptions options_;
-    std::int64_t last_now_ms_ = 0;
     Writer writer_;
-    // Owned by the writer thread after start().
+
+    mutable std::mutex mutex_;  // guards all state below
+    std::int64_t last_now_ms_ = 0;
+    RowIds last_ids_;  // the highest id of each kind handed out
     std::unordered_map<std::int64_t, AccountState> accounts_;
     std::unordered_map<std::int64_t, HoldRecord> open_holds_;
     std::set<std::pair<std::int64_t, std::int64_t>> hold_deadlines_;  // (deadline, hold id)
     std::set<std::tuple<std::int64_t, std::int64_t, std::int64_t>> grant_expiries_;
     // (expires at, account id, grant id)
-    // Log lines about work in the current batch, written once it has committed (a batch that
-    // is rolled back and run again must not announce its work twice).
-    std::vector<std::string> pending_log_lines_;
+    std::unordered_map<std::int64_t, AbandonedHold> abandoned_;
+    std::deque<std::int64_t> abandoned_order_;  // oldest first, to bound abandoned_
+
+    // Writer thread only: credits decided and not yet durable, by (scope, idempotency key).
+    std::map<std::pair<std::string, std::string>, PendingCredit> pending_credits_;
 
     std::mutex sweeper_mutex_;
     std::condition_variable sweeper_wake_;

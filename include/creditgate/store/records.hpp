@@ -96,6 +96,13 @@ struct EntryRecord {
     std::int64_t created_at_ms = 0;
 };
 
+struct RowIds {
+    std::int64_t account = 0;
+    std::int64_t hold = 0;
+    std::int64_t entry = 0;
+    std::int64_t grant = 0;
+};
+
 struct IdempotencyRecord {
     std::string scope;  // operation and account, e.g. "topup:42"
     std::string key;

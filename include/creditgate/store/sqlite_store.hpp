@@ -32,11 +32,9 @@ class SqliteStore final : public Store {
     void begin() override;
     void commit() override;
     void rollback() override;
-    void savepoint() override;
-    void release_savepoint() override;
-    void rollback_to_savepoint() override;
 
-    std::int64_t insert_account(const std::string& name, std::int64_t created_at_ms) override;
+    std::int64_t insert_account(const std::string& name, std::int64_t created_at_ms,
+                                std::int64_t id = 0) override;
     std::vector<AccountRecord> load_accounts() override;
 
     std::int64_t insert_key(const KeyRecord& key) override;
@@ -72,6 +70,7 @@ class SqliteStore final : public Store {
     // Reports (sqlite_reports.cpp).
     std::optional<AccountRecord> find_account(std::int64_t account_id) override;
     std::int64_t max_entry_id() override;
+    RowIds max_ids() override;
     std::optional<EntryRecord> last_entry_before(std::int64_t account_id, std::int64_t before_ms,
                                                  std::int64_t max_entry_id) override;
     std::optional<EntryPosition> nth_entry_position(const EntryWindow& window,

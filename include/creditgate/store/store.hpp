@@ -23,16 +23,16 @@ class Store {
   public:
     virtual ~Store() = default;
 
-    // Transactions. A batch is one transaction; each operation inside it runs in a savepoint so
-    // one failing operation does not undo the others.
+    // Transactions: the writer runs each batch of operations as one; when one fails, the whole
+    // batch is rolled back and run again (store/writer.hpp).
     virtual void begin() = 0;
     virtual void commit() = 0;
     virtual void rollback() = 0;
-    virtual void savepoint() = 0;
-    virtual void release_savepoint() = 0;
-    virtual void rollback_to_savepoint() = 0;
 
-    virtual std::int64_t insert_account(const std::string& name, std::int64_t created_at_ms) = 0;
+    // Rows whose id is given (not 0) are stored under that id: the ledger allocates ids in
+    // memory, where it decides. Id 0 lets the store choose. Each returns the id stored.
+    virtual std::int64_t insert_account(const std::string& name, std::int64_t created_at_ms,
+                                        std::int64_t id = 0) = 0;
     virtual std::vector<AccountRecord> load_accounts() = 0;
 
     virtual std::int64_t insert_key(const KeyRecord& key) = 0;
@@ -76,6 +76,8 @@ class Store {
     // window holds, so a caller bounds the work by bounding the window.
     virtual std::optional<AccountRecord> find_account(std::int64_t account_id) = 0;
     virtual std::int64_t max_entry_id() = 0;  // 0 when there is none
+    // The highest id of each kind of row (0 when none): where in-memory allocation resumes.
+    virtual RowIds max_ids() = 0;
     // The account's last entry in time order created before `before_ms`, id <= max_entry_id.
     virtual std::optional<EntryRecord> last_entry_before(std::int64_t account_id,
                                                          std::int64_t before_ms,

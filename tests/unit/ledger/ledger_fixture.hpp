@@ -8,6 +8,7 @@
 #include <future>
 #include <random>
 
+#include "../store/faulty_store.hpp"
 #include "creditgate/ledger/ledger.hpp"
 #include "creditgate/ledger/verify.hpp"
 #include "creditgate/store/sqlite_store.hpp"
@@ -34,6 +35,7 @@ class LedgerTest : public ::testing::Test {
     }
     // Whatever a test did, the stored ledger must prove itself afterwards.
     void TearDown() override {
+        if (ledger_) ledger_->check_invariants();
         if (ledger_ && verify_at_teardown_) verify();
         ledger_.reset();
         std::filesystem::remove_all(dir_);
@@ -46,8 +48,14 @@ class LedgerTest : public ::testing::Test {
         options.on_abandoned = on_abandoned_;
         options.sweep_interval_ms = 0;
         options.clock = [this] { return clock_ms_.load(); };
-        ledger_ = std::make_unique<Ledger>(
-            std::make_unique<SqliteStore>(db_path(), Durability::process), std::move(options));
+        std::unique_ptr<Store> store =
+            std::make_unique<SqliteStore>(db_path(), Durability::process);
+        if (faulty_) {
+            auto faulty = std::make_unique<FaultyStore>(std::move(store));
+            faults_ = faulty->plan();
+            store = std::move(faulty);
+        }
+        ledger_ = std::make_unique<Ledger>(std::move(store), std::move(options));
         abandoned_at_start_ = ledger_->start();
     }
     void advance(std::int64_t ms) { clock_ms_ += ms; }
@@ -163,6 +171,8 @@ class LedgerTest : public ::testing::Test {
     std::unique_ptr<Ledger> ledger_;
     std::size_t abandoned_at_start_ = 0;
     bool verify_at_teardown_ = true;
+    bool faulty_ = false;  // open() wraps the store in a FaultyStore; faults_ steers it
+    std::shared_ptr<FaultyStore::Plan> faults_;
 };
 
 }  // namespace creditgate::testing

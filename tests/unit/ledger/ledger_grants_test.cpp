@@ -175,15 +175,46 @@ TEST_F(LedgerTest, GrantsAndDebtsSurviveARestart) {
     EXPECT_EQ(account(id).balance_nanos, 100);
 }
 
-TEST_F(LedgerTest, AHoldPastItsDeadlineIsVoidedAndASettleAfterwardsMovesNothing) {
+TEST_F(LedgerTest, AHoldPastItsDeadlineIsVoidedAndALateSettleStillChargesTheUsage) {
     auto id = new_account(1'000);
     auto h = hold(id, 700);
     advance(hold_timeout_ms_);
     EXPECT_EQ(sweep(), 1u);
     EXPECT_EQ(account(id).available_nanos(), 1'000);
+    // The request outlived its hold; its usage is still billed, once, in an entry of its own.
+    auto late = settle(h.hold_id, 500);
+    ASSERT_EQ(late.result, LedgerResult::ok);
+    EXPECT_EQ(late.entry.amount_nanos, -500);
+    EXPECT_EQ(late.entry.flags, "late");
+    EXPECT_FALSE(late.entry.hold_id.has_value());
+    EXPECT_EQ(account(id).balance_nanos, 500);
+    auto all = entries(id);
+    ASSERT_GE(all.size(), 2u);
+    EXPECT_EQ(all[0].flags, "late");
+    EXPECT_EQ(all[1].flags, "abandoned");
+    EXPECT_EQ(all[1].hold_id, h.hold_id);
+    // A second settle of the same hold finds it closed and moves nothing.
     EXPECT_EQ(settle(h.hold_id, 500).result, LedgerResult::hold_closed);
-    EXPECT_EQ(account(id).balance_nanos, 1'000);
-    EXPECT_EQ(entries(id).front().flags, "abandoned");
+    EXPECT_EQ(account(id).balance_nanos, 500);
+}
+
+TEST_F(LedgerTest, WithChargeQuoteALateSettleTakesOnlyWhatTheQuoteDidNotCover) {
+    on_abandoned_ = AbandonRule::charge_quote;
+    reopen();
+    auto id = new_account(10'000);
+    auto covered = hold(id, 700);
+    auto exceeded = hold(id, 700);
+    advance(hold_timeout_ms_);
+    EXPECT_EQ(sweep(), 2u);
+    EXPECT_EQ(account(id).balance_nanos, 10'000 - 1'400);
+    auto within = settle(covered.hold_id, 500);
+    ASSERT_EQ(within.result, LedgerResult::ok);
+    EXPECT_EQ(within.entry.amount_nanos, 0);  // nothing more was due
+    auto beyond = settle(exceeded.hold_id, 900);
+    ASSERT_EQ(beyond.result, LedgerResult::ok);
+    EXPECT_EQ(beyond.entry.amount_nanos, -200);
+    EXPECT_EQ(beyond.entry.provider_cost_nanos + beyond.entry.markup_nanos, 200);
+    EXPECT_EQ(account(id).balance_nanos, 10'000 - 1'400 - 200);
 }
 
 TEST_F(LedgerTest, WithChargeQuoteAnAbandonedHoldIsChargedItsQuoteWithTheSplitShown) {

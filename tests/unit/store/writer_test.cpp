@@ -1,5 +1,6 @@
-// The writer commits queued operations in one transaction per batch; an operation that fails
-// is undone alone, whatever its place in the batch, and memory is rebuilt from what committed.
+// The writer commits queued jobs in one transaction per batch. A query that fails is undone
+// alone; a record (money memory has already moved) is never dropped: it is retried until the
+// store commits it, and meanwhile the writer says it is unhealthy.
 #include "creditgate/store/writer.hpp"
 
 #include <gtest/gtest.h>
@@ -9,8 +10,10 @@
 #include <filesystem>
 #include <future>
 #include <random>
+#include <thread>
 
 #include "creditgate/store/sqlite_store.hpp"
+#include "faulty_store.hpp"
 
 namespace creditgate::testing {
 
@@ -41,17 +44,16 @@ class WriterTest : public ::testing::Test {
 };
 
 // A job that creates an account; `committed` receives its fate.
-WriterJob create_account(const std::string& name, std::promise<bool>& committed) {
+WriterJob create_account(const std::string& name, std::promise<bool>& committed,
+                         WriterJob::Kind kind = WriterJob::Kind::query) {
     return {[name](Store& store) { store.insert_account(name, 1); },
-            [&committed](bool ok) { committed.set_value(ok); }};
+            [&committed](bool ok) { committed.set_value(ok); }, kind};
 }
 
 }  // namespace
 
-TEST_F(WriterTest, OneFailingJobInABatchUndoesOnlyItself) {
-    int rebuilds = 0;
-    Writer writer(std::make_unique<SqliteStore>(db_path(), Durability::process),
-                  [&rebuilds](Store&) { ++rebuilds; });
+TEST_F(WriterTest, OneFailingQueryInABatchUndoesOnlyItself) {
+    Writer writer(std::make_unique<SqliteStore>(db_path(), Durability::process));
     writer.start();
 
     // The first job holds the writer until the next three are queued, so they form one batch.
@@ -63,13 +65,13 @@ TEST_F(WriterTest, OneFailingJobInABatchUndoesOnlyItself) {
                        store.insert_account("first", 1);
                    },
                    [&first](bool ok) { first.set_value(ok); }});
-    writer.submit(create_account("before", before));
+    writer.submit(create_account("before", before, WriterJob::Kind::record));
     writer.submit({[](Store& store) {
                        store.insert_account("failing", 1);
-                       throw StoreError("disk full (simulated)");
+                       throw StoreError("constraint failed (simulated)");
                    },
                    [&failing](bool ok) { failing.set_value(ok); }});
-    writer.submit(create_account("after", after));
+    writer.submit(create_account("after", after, WriterJob::Kind::record));
     queued.set_value();
 
     EXPECT_TRUE(first.get_future().get());
@@ -77,79 +79,105 @@ TEST_F(WriterTest, OneFailingJobInABatchUndoesOnlyItself) {
     EXPECT_FALSE(failing.get_future().get());
     EXPECT_TRUE(after.get_future().get());
     writer.stop();
-
     // Each committed job's rows exist exactly once, although the batch ran twice.
     EXPECT_EQ(account_names(), (std::vector<std::string>{"first", "before", "after"}));
-    // The batch's first run changed memory before the failure: the owner rebuilt it.
-    EXPECT_EQ(rebuilds, 1);
 }
 
-TEST_F(WriterTest, AFailedJobLeavesNoTraceInMemoryEither) {
-    // The test's "memory" is kept as the ledger keeps its balances: jobs change it after their
-    // SQL, and it is rebuilt from the store when a batch is rolled back. A job that changed it
-    // and then failed (as a sweep inside a job followed by the job's own failing SQL) must
-    // leave no trace in either.
-    std::vector<std::string> memory;
-    // What memory held each time a batch had committed: what the owner may announce then.
-    std::vector<std::vector<std::string>> at_commit;
-    Writer writer(
-        std::make_unique<SqliteStore>(db_path(), Durability::process),
-        [&memory](Store& store) {
-            memory.clear();
-            for (const auto& account : store.load_accounts()) memory.push_back(account.name);
-        },
-        [&] { at_commit.push_back(memory); });
+TEST_F(WriterTest, ARecordIsRetriedUntilTheDiskTakesItAndNeverDropped) {
+    auto faulty = std::make_unique<FaultyStore>(
+        std::make_unique<SqliteStore>(db_path(), Durability::process));
+    auto plan = faulty->plan();
+    Writer writer(std::move(faulty));
     writer.start();
-
-    std::promise<void> queued;
-    std::promise<bool> first, failing, after;
-    auto queued_future = queued.get_future();
-    writer.submit({[&](Store& store) {
-                       queued_future.wait();
-                       store.insert_account("first", 1);
-                       memory.push_back("first");
-                   },
-                   [&first](bool ok) { first.set_value(ok); }});
-    writer.submit({[&memory](Store& store) {
-                       store.insert_account("swept", 1);
-                       memory.push_back("swept");
-                       throw StoreError("disk full (simulated)");
-                   },
-                   [&failing](bool ok) { failing.set_value(ok); }});
-    writer.submit({[&memory](Store& store) {
-                       store.insert_account("after", 1);
-                       memory.push_back("after");
-                   },
-                   [&after](bool ok) { after.set_value(ok); }});
-    queued.set_value();
-    EXPECT_TRUE(first.get_future().get());
-    EXPECT_FALSE(failing.get_future().get());
-    EXPECT_TRUE(after.get_future().get());
+    // The disk is full until the test says otherwise.
+    plan->fail(FaultyStore::Fault::insert_account, -1);
+    std::promise<bool> committed;
+    const auto seq = writer.submit(create_account("charge", committed, WriterJob::Kind::record));
+    // Several attempts fail; meanwhile the writer refuses to look healthy.
+    while (plan->failures < 3) std::this_thread::yield();
+    EXPECT_FALSE(writer.healthy());
+    EXPECT_FALSE(writer.durable(seq));
+    plan->heal();
+    EXPECT_TRUE(committed.get_future().get());
+    EXPECT_TRUE(writer.durable(seq));
+    EXPECT_TRUE(writer.healthy());
     writer.stop();
-
-    EXPECT_EQ(memory, (std::vector<std::string>{"first", "after"}));
-    EXPECT_EQ(account_names(), memory);
-    ASSERT_FALSE(at_commit.empty());
-    for (const auto& seen : at_commit) {
-        EXPECT_EQ(std::count(seen.begin(), seen.end(), "swept"), 0)
-            << "the failed job's work was never there to announce";
-    }
-    EXPECT_EQ(at_commit.back(), memory);
+    EXPECT_EQ(account_names(), (std::vector<std::string>{"charge"}));
 }
 
-TEST_F(WriterTest, ABatchWithoutFailuresCommitsWithoutRebuildingMemory) {
-    int rebuilds = 0;
-    Writer writer(std::make_unique<SqliteStore>(db_path(), Durability::process),
-                  [&rebuilds](Store&) { ++rebuilds; });
+TEST_F(WriterTest, ACommitThatFailsThreeTimesIsRetriedAndEveryRecordLands) {
+    auto faulty = std::make_unique<FaultyStore>(
+        std::make_unique<SqliteStore>(db_path(), Durability::process));
+    auto plan = faulty->plan();
+    plan->fail(FaultyStore::Fault::commit, 3);
+    Writer writer(std::move(faulty));
     writer.start();
-    std::vector<std::promise<bool>> committed(50);
+    std::vector<std::promise<bool>> committed(20);
     for (std::size_t i = 0; i < committed.size(); ++i) {
-        writer.submit(create_account("account-" + std::to_string(i), committed[i]));
+        writer.submit(
+            create_account("account-" + std::to_string(i), committed[i], WriterJob::Kind::record));
     }
     for (auto& c : committed) EXPECT_TRUE(c.get_future().get());
     writer.stop();
+    EXPECT_EQ(plan->failures, 3);
     EXPECT_EQ(account_names().size(), committed.size());
-    EXPECT_EQ(rebuilds, 0);
+}
+
+TEST_F(WriterTest, WhenDurableWaitsForTheCommitAndRunsAtOnceAfterIt) {
+    Writer writer(std::make_unique<SqliteStore>(db_path(), Durability::process));
+    writer.start();
+    std::promise<void> release;
+    auto release_future = release.get_future();
+    const auto seq = writer.submit({[&release_future](Store& store) {
+                                        release_future.wait();
+                                        store.insert_account("slow", 1);
+                                    },
+                                    {},
+                                    WriterJob::Kind::record});
+    std::promise<bool> heard;
+    writer.when_durable(seq, [&heard](bool ok) { heard.set_value(ok); });
+    auto heard_future = heard.get_future();
+    EXPECT_FALSE(writer.durable(seq));
+    release.set_value();
+    EXPECT_TRUE(heard_future.get());
+    // Already durable: the callback runs on the caller's thread before when_durable returns.
+    bool at_once = false;
+    writer.when_durable(seq, [&at_once](bool ok) { at_once = ok; });
+    EXPECT_TRUE(at_once);
+    writer.stop();
+}
+
+TEST_F(WriterTest, StoppingWithAStoreThatKeepsFailingGivesUpAndTellsEveryWaiter) {
+    auto faulty = std::make_unique<FaultyStore>(
+        std::make_unique<SqliteStore>(db_path(), Durability::process));
+    auto plan = faulty->plan();
+    plan->fail(FaultyStore::Fault::commit, -1);
+    Writer writer(std::move(faulty));
+    writer.start();
+    std::promise<bool> committed, waited;
+    const auto seq = writer.submit(create_account("lost", committed, WriterJob::Kind::record));
+    writer.when_durable(seq, [&waited](bool ok) { waited.set_value(ok); });
+    writer.stop(/*give_up_ms=*/50);
+    EXPECT_FALSE(committed.get_future().get());
+    EXPECT_FALSE(waited.get_future().get());
+    EXPECT_TRUE(account_names().empty());
+}
+
+TEST_F(WriterTest, ManyJobsCommitInOrderWithRisingSequenceNumbers) {
+    Writer writer(std::make_unique<SqliteStore>(db_path(), Durability::process));
+    writer.start();
+    std::vector<std::promise<bool>> committed(50);
+    WriteSeq last = 0;
+    for (std::size_t i = 0; i < committed.size(); ++i) {
+        const auto seq = writer.submit(
+            create_account("account-" + std::to_string(i), committed[i], WriterJob::Kind::record));
+        EXPECT_EQ(seq, last + 1);
+        last = seq;
+    }
+    for (auto& c : committed) EXPECT_TRUE(c.get_future().get());
+    EXPECT_TRUE(writer.durable(last));
+    writer.stop();
+    EXPECT_EQ(account_names().size(), committed.size());
 }
 
 }  // namespace creditgate::testing

@@ -1,4 +1,4 @@
-#include "creditgate/proxy/chat_request.hpp"
+#include "creditgate/shapes/chat_request.hpp"
 
 #include <algorithm>
 

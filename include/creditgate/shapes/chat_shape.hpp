@@ -1,0 +1,30 @@
+#pragma once
+// POST /v1/chat/completions, the OpenAI chat shape: the first adapter.
+#include "creditgate/shapes/chat_request.hpp"
+#include "creditgate/shapes/shape.hpp"
+
+namespace creditgate {
+
+class ChatShape final : public Shape {
+  public:
+    const char* endpoint() const override { return "/v1/chat/completions"; }
+    std::optional<ApiError> parse(std::string_view body) override;
+    const std::string& model() const override { return request_.model; }
+    bool stream() const override { return request_.stream; }
+    RequestBounds bounds(const ModelConfig& model) const override;
+    std::string upstream_path() const override { return "/chat/completions"; }
+    std::string upstream_body(const ModelConfig& model) override;
+    EventVerdict inspect_event(SseEvent& event) override;
+    void inspect_body(std::string_view body) override;
+    const std::optional<ReportedUsage>& usage() const override { return usage_; }
+    std::int64_t output_bytes() const override { return output_bytes_; }
+
+  private:
+    void take_usage(ReportedUsage usage);
+
+    ChatRequest request_;
+    std::optional<ReportedUsage> usage_;
+    std::int64_t output_bytes_ = 0;
+};
+
+}  // namespace creditgate

@@ -1,0 +1,66 @@
+#pragma once
+// One API shape (chat completions, completions, embeddings, Responses, Anthropic Messages,
+// images) as the exchange sees it. The exchange (proxy/exchange.hpp) is shape-agnostic: hold,
+// forward, relay, settle, timeouts, disconnects. Everything that depends on what the bodies and
+// events of one API look like is behind this interface, one adapter per shape, one adapter
+// object per request (it keeps the request and what the reply reported so far).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "creditgate/config/config.hpp"
+#include "creditgate/http/api_error.hpp"
+#include "creditgate/usage/openai_usage.hpp"
+#include "creditgate/usage/sse_parser.hpp"
+
+namespace creditgate {
+
+// Upper bounds of what a request can consume, in tokens; the quote prices them.
+struct RequestBounds {
+    std::int64_t prompt_tokens = 0;
+    std::int64_t output_tokens = 0;
+};
+
+// What to do with one event of a streamed reply.
+struct EventVerdict {
+    // From this event on, bytes wait until the charge is durable (the usage event, [DONE], the
+    // final event of a shape without [DONE]): the client has its last byte only once its bill
+    // is durable.
+    bool starts_tail = false;
+    bool drop = false;  // the proxy asked for it, the client did not (an injected usage chunk)
+};
+
+class Shape {
+  public:
+    virtual ~Shape() = default;
+
+    // The endpoint as recorded on ledger entries and keys' scopes ("/v1/chat/completions").
+    virtual const char* endpoint() const = 0;
+
+    // Validates the client's body at the edge; an error names the offending field.
+    virtual std::optional<ApiError> parse(std::string_view body) = 0;
+    // After parse():
+    virtual const std::string& model() const = 0;
+    virtual bool stream() const = 0;
+    virtual RequestBounds bounds(const ModelConfig& model) const = 0;
+    // Path below the provider's base path, and the body sent (the provider's model name, what
+    // the proxy needs to meter, e.g. include_usage on streams).
+    virtual std::string upstream_path() const = 0;
+    virtual std::string upstream_body(const ModelConfig& model) = 0;
+
+    // A streamed reply, event by event, in order. May rewrite event.raw.
+    virtual EventVerdict inspect_event(SseEvent& event) = 0;
+    // A whole (non-streamed) reply body of a 2xx status.
+    virtual void inspect_body(std::string_view body) = 0;
+
+    // What the reply reported so far (nullopt: no usage seen), and the output the proxy saw,
+    // in bytes (bytes bound tokens: the estimate when usage is missing).
+    virtual const std::optional<ReportedUsage>& usage() const = 0;
+    virtual std::int64_t output_bytes() const = 0;
+
+    // An error in the shape's own format (the OpenAI shape for OpenAI APIs).
+    virtual std::string error_body(const ApiError& error) const { return error.body(); }
+};
+
+}  // namespace creditgate

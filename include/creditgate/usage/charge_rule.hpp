@@ -1,0 +1,38 @@
+#pragma once
+// What a finished request is charged: the one rule, for every shape and every ending.
+//
+// - Usage reported and priceable: its exact cost.
+// - Usage missing (the client hung up, the upstream was cut off, the provider sent none): the
+//   prompt's upper bound plus the output the proxy relayed (bytes bound tokens), flagged
+//   "estimated". Missing usage is never billed as zero.
+// - A cost that cannot be computed (inconsistent counts, overflow): the quote, flagged
+//   "estimated" and "quote". A charge is never dropped for a pricing failure.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "creditgate/pricing/cost.hpp"
+#include "creditgate/usage/openai_usage.hpp"
+
+namespace creditgate {
+
+struct BillInputs {
+    const ModelPrice& price;
+    const Markup& markup;
+    const Cost& quote;  // what the hold reserved
+    const std::optional<ReportedUsage>& usage;
+    std::int64_t prompt_bound_tokens = 0;
+    std::int64_t output_bytes = 0;
+};
+
+struct Bill {
+    TokenCounts tokens;
+    Cost cost;
+    bool estimated = false;
+    std::string flags;  // beyond "estimated": "quote" when the quote was charged
+    std::string raw_usage;
+};
+
+Bill bill_for(const BillInputs& in);
+
+}  // namespace creditgate

@@ -1,0 +1,57 @@
+#include "creditgate/shapes/chat_shape.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "creditgate/pricing/chat_quote.hpp"
+
+namespace creditgate {
+
+std::optional<ApiError> ChatShape::parse(std::string_view body) {
+    auto parsed = parse_chat_request(body);
+    if (auto* error = std::get_if<ApiError>(&parsed)) return std::move(*error);
+    request_ = std::move(std::get<ChatRequest>(parsed));
+    return std::nullopt;
+}
+
+RequestBounds ChatShape::bounds(const ModelConfig& model) const {
+    return {chat_prompt_tokens_bound(request_.body), output_tokens_bound(request_, model)};
+}
+
+std::string ChatShape::upstream_body(const ModelConfig& model) {
+    return creditgate::upstream_body(request_, model);
+}
+
+// OpenAI sends one usage chunk; should a server repeat cumulative totals, the larger value of
+// each field wins (never a sum).
+void ChatShape::take_usage(ReportedUsage usage) {
+    if (usage_) {
+        merge_usage(*usage_, usage);
+    } else {
+        usage_ = std::move(usage);
+    }
+}
+
+EventVerdict ChatShape::inspect_event(SseEvent& event) {
+    auto view = inspect_chat_chunk(event.data);
+    if (view.usage) take_usage(std::move(*view.usage));
+    output_bytes_ += view.output_bytes;
+    EventVerdict verdict;
+    verdict.starts_tail = view.is_usage_only || view.is_done;
+    if (!request_.client_wants_usage) {
+        if (view.is_usage_only) verdict.drop = true;  // we asked for it, the client did not
+        if (view.ends_with_null_usage) event.raw = strip_null_usage(event.raw);
+    }
+    return verdict;
+}
+
+void ChatShape::inspect_body(std::string_view body) {
+    auto parsed = nlohmann::json::parse(body, nullptr, false);
+    if (parsed.is_discarded()) {
+        output_bytes_ = static_cast<std::int64_t>(body.size());
+        return;
+    }
+    if (auto usage = usage_from_json(parsed)) take_usage(std::move(*usage));
+    output_bytes_ = chat_completion_output_bytes(parsed);
+}
+
+}  // namespace creditgate

@@ -1,0 +1,116 @@
+#include "creditgate/upstream/upstream_call.hpp"
+
+#include <boost/asio/error.hpp>
+
+namespace creditgate {
+
+void set_provider_headers(const ProviderConfig& provider, UpstreamRequest& request) {
+    const bool default_port = (provider.scheme == "https" && provider.port == 443) ||
+                              (provider.scheme == "http" && provider.port == 80);
+    auto host =
+        provider.host.find(':') != std::string::npos ? "[" + provider.host + "]" : provider.host;
+    request.set(http::field::host,
+                default_port ? host : host + ":" + std::to_string(provider.port));
+    // The caller's own credentials never reach the provider: they are replaced, always.
+    request.erase(http::field::authorization);
+    if (!provider.api_key.empty()) {
+        request.set(http::field::authorization, "Bearer " + provider.api_key);
+    }
+}
+
+UpstreamCall::~UpstreamCall() {
+    if (connection_) connection_->close();
+}
+
+void UpstreamCall::start(std::shared_ptr<void> owner, std::function<void()> sent,
+                         std::function<void(UpstreamFailure)> done) {
+    owner_ = std::move(owner);
+    on_sent_ = std::move(sent);
+    done_ = std::move(done);
+    set_provider_headers(pool_.provider(), request_);
+    request_.keep_alive(true);
+    request_.prepare_payload();
+    attempt(false);
+}
+
+void UpstreamCall::attempt(bool fresh_connection) {
+    started_ = std::chrono::steady_clock::now();
+    if (!fresh_connection) connection_ = pool_.take_idle();
+    if (connection_) {
+        reused_ = true;
+        return on_connected({});
+    }
+    reused_ = false;
+    connection_ = pool_.make_new();
+    connection_->connect(timeouts_.connect,
+                         [this, owner = owner_](beast::error_code ec) { on_connected(ec); });
+}
+
+void UpstreamCall::on_connected(beast::error_code ec) {
+    if (ec) return complete(UpstreamFailure::unreachable);
+    connection_->write(
+        request_, timeouts_.idle,
+        [this, owner = owner_](beast::error_code write_ec) { on_written(write_ec); });
+}
+
+void UpstreamCall::on_written(beast::error_code ec) {
+    if (ec && retry_on_fresh(ec)) return;
+    if (ec) return complete(UpstreamFailure::send_failed);
+    if (!sent_) {
+        sent_ = true;
+        if (on_sent_) on_sent_();
+    }
+    parser_.emplace();
+    parser_->body_limit(boost::none);  // the caller limits whole bodies; streams are timed
+    parser_->header_limit(64 * 1024);
+    connection_->read_header(
+        *parser_, timeouts_.first_byte,
+        [this, owner = owner_](beast::error_code read_ec) { on_header(read_ec); });
+}
+
+// A pooled connection the provider closed while it sat idle fails on the write, or reads an
+// end of stream before any byte of a reply: the provider answered nothing, so one retry on a
+// new connection cannot bill twice. A new connection is never retried.
+bool UpstreamCall::retry_on_fresh(beast::error_code ec) {
+    if (!reused_) return false;
+    if (ec == beast::error::timeout) return false;
+    connection_->close();
+    attempt(true);
+    return true;
+}
+
+void UpstreamCall::on_header(beast::error_code ec) {
+    if (ec == beast::error::timeout) return complete(UpstreamFailure::timeout);
+    if (ec &&
+        (ec == http::error::end_of_stream || ec == net::error::eof ||
+         ec == net::error::connection_reset) &&
+        retry_on_fresh(ec)) {
+        return;
+    }
+    if (ec) return complete(UpstreamFailure::malformed);
+    time_to_header_ = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - started_);
+    complete(UpstreamFailure::none);
+}
+
+// The owner is held only while an operation is pending: never a cycle once the header is in.
+void UpstreamCall::complete(UpstreamFailure failure) {
+    auto keep = std::move(owner_);
+    done_(failure);
+}
+
+void UpstreamCall::finish(bool reply_complete) {
+    if (!connection_) return;
+    if (reply_complete && parser_ && parser_->keep_alive()) {
+        pool_.give_back(std::move(connection_));
+    } else {
+        connection_->close();
+        connection_.reset();
+    }
+}
+
+void UpstreamCall::cancel() {
+    if (connection_) connection_->close();
+}
+
+}  // namespace creditgate

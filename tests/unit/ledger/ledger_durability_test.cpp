@@ -1,0 +1,106 @@
+// Memory decides, the store remembers: a charge the ledger took is never dropped, whatever the
+// disk does, and nothing is admitted while the store cannot commit.
+#include <thread>
+
+#include "ledger_fixture.hpp"
+
+namespace creditgate::testing {
+
+namespace {
+
+class LedgerDurabilityTest : public LedgerTest {
+  protected:
+    void SetUp() override {
+        faulty_ = true;
+        LedgerTest::SetUp();
+    }
+    bool durable_soon(WriteSeq seq) {
+        return await<bool>([&](auto done) { ledger_->when_durable(seq, std::move(done)); });
+    }
+    HoldRequest hold_request(std::int64_t account, std::int64_t nanos) {
+        HoldRequest request;
+        request.account_id = account;
+        request.key_id = 1;
+        request.request_id = "req";
+        request.model = "model";
+        request.endpoint = "/v1/chat/completions";
+        request.amount_nanos = nanos;
+        request.quote_provider_nanos = nanos;
+        return request;
+    }
+    Charge charge_of(std::int64_t nanos) {
+        Charge charge;
+        charge.cost = Cost{nanos, 0, nanos};
+        return charge;
+    }
+};
+
+}  // namespace
+
+TEST_F(LedgerDurabilityTest, ASettleWhoseWriteFailsIsRetriedUntilDurableAndNewRequestsWait) {
+    auto id = new_account(1'000);
+    auto h = ledger_->hold(hold_request(id, 600));
+    ASSERT_EQ(h.result, LedgerResult::ok);
+    ASSERT_TRUE(durable_soon(h.durable_seq));
+
+    // The disk fills up: the settle's entry cannot be written.
+    faults_->fail(FaultyStore::Fault::insert_entry, -1);
+    auto s = ledger_->settle(h.hold_id, charge_of(400));
+    ASSERT_EQ(s.result, LedgerResult::ok);  // memory took the charge
+    while (faults_->failures < 2) std::this_thread::yield();
+    EXPECT_FALSE(ledger_->durable(s.durable_seq));
+    // While nothing can be made durable, nothing new is admitted.
+    EXPECT_EQ(ledger_->hold(hold_request(id, 1)).result, LedgerResult::unavailable);
+
+    faults_->heal();
+    EXPECT_TRUE(durable_soon(s.durable_seq));
+    auto after = ledger_->hold(hold_request(id, 1));
+    EXPECT_EQ(after.result, LedgerResult::ok);
+    EXPECT_EQ(ledger_->release(after.hold_id), LedgerResult::ok);
+
+    // What the client was told it paid is what the file says after a restart.
+    reopen();
+    EXPECT_EQ(account(id).balance_nanos, 600);
+    EXPECT_EQ(entries(id).front().amount_nanos, -400);
+}
+
+TEST_F(LedgerDurabilityTest, CommitsThatFailThreeTimesLoseNoChargeOfABusyBatch) {
+    auto id = new_account(1'000'000);
+    faults_->fail(FaultyStore::Fault::commit, 3);
+    std::vector<WriteSeq> settled;
+    std::int64_t charged = 0;
+    for (int i = 0; i < 50; ++i) {
+        auto h = ledger_->hold(hold_request(id, 1'000));
+        if (h.result == LedgerResult::unavailable) {  // between failed commits: refused, not lost
+            --i;
+            std::this_thread::yield();
+            continue;
+        }
+        ASSERT_EQ(h.result, LedgerResult::ok);
+        auto s = ledger_->settle(h.hold_id, charge_of(100 + i));
+        ASSERT_EQ(s.result, LedgerResult::ok);
+        settled.push_back(s.durable_seq);
+        charged += 100 + i;
+    }
+    for (auto seq : settled) EXPECT_TRUE(durable_soon(seq));
+    EXPECT_EQ(faults_->failures, 3);
+    reopen();
+    EXPECT_EQ(account(id).balance_nanos, 1'000'000 - charged);
+    EXPECT_EQ(account(id).reserved_nanos, 0);
+}
+
+TEST_F(LedgerDurabilityTest, AHoldIsDecidedInMemoryAtOnceAndDurableBeforeItIsAnswered) {
+    auto id = new_account(1'000);
+    // The hold's own record cannot be written yet: the decision stands, durability waits.
+    faults_->fail(FaultyStore::Fault::insert_hold, 2);
+    auto h = ledger_->hold(hold_request(id, 700));
+    ASSERT_EQ(h.result, LedgerResult::ok);
+    EXPECT_EQ(h.available_nanos, 300);
+    // A second hold sees the first one's reservation although it is not durable yet.
+    EXPECT_EQ(ledger_->hold(hold_request(id, 400)).result, LedgerResult::insufficient_credits);
+    EXPECT_TRUE(durable_soon(h.durable_seq));
+    EXPECT_EQ(faults_->failures, 2);
+    EXPECT_EQ(ledger_->release(h.hold_id), LedgerResult::ok);
+}
+
+}  // namespace creditgate::testing
