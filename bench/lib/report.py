@@ -118,7 +118,8 @@ def ttfb_stats(records):
         out[target].update({"total_" + k: med([x["total_us"][k] for x in results])
                             for k in ("p50", "p99")})
         out[target]["errors"] = sum(x["errors"] for x in results)
-        out[target]["n"] = sum(x["n"] for x in results)
+        # stream_probe counts "streams"; runs before it had ttfb.py's "n"
+        out[target]["n"] = sum(x.get("streams", x.get("n", 0)) for x in results)
     return out
 
 
