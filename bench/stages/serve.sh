@@ -12,5 +12,8 @@ serve_targets() {
   printf 'e.g. BENCH_BODY=... BENCH_KEY=... taskset -c %s wrk -t1 -c32 -d5s -s %s URL\n' \
     "$LOAD_CPUS" "$LIB/post.lua"
   log "serving until Ctrl-C"
-  while :; do sleep 3600 & wait $!; done
+  # In the background so that the signal's trap runs at once; the cleanup stops it too.
+  sleep infinity &
+  PIDS+=($!)
+  wait $!
 }
