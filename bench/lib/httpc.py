@@ -43,6 +43,7 @@ class ResponseReader:
         self._chunked = False
         self._chunk_left = 0
         self._state = "size"  # chunked: size | data | crlf | trailer
+        self.chunks = 0  # chunks of a chunked body, the last (empty) one not counted
         self.done = False
 
     def feed(self, data):
@@ -85,6 +86,7 @@ class ResponseReader:
                     return False
                 self._chunk_left = int(bytes(raw[:end]).split(b";")[0], 16)
                 del raw[:end + 2]
+                self.chunks += 1 if self._chunk_left else 0
                 self._state = "data" if self._chunk_left else "trailer"
             elif self._state == "data":
                 take = min(len(raw), self._chunk_left)

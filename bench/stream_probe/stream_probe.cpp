@@ -1,9 +1,11 @@
 // stream_probe: time to first SSE event and gaps between SSE events, at N concurrent streams.
 //
-// Keeps N streamed chat requests live on N keep-alive connections for a given time; when a
-// stream ends, the next one starts at once on the same connection. Per stream it records
-//   TTFB: from the request's last byte written to the arrival of the first `data:` event, and
-//   gap:  between consecutive `data:` events.
+// Keeps N streamed chat requests live on N keep-alive connections for a given time (or until
+// a given number of streams were measured); when a stream ends, the next one starts at once on
+// the same connection. Per stream it records
+//   TTFB:  from the request's last byte written to the arrival of the first `data:` event,
+//   gap:   between consecutive `data:` events, and
+//   total: from the request's last byte written to the response's last byte.
 // An event is timed when the socket read that completed it returned: several events in one read
 // get the same time, so a gap of 0 means "arrived together", not "measured badly".
 // One thread, one io_context; the same client overhead is in every target's numbers, so
@@ -25,6 +27,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <numeric>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -49,7 +52,8 @@ struct Options {
     int streams = 1;
     double duration_s = 5;
     double warmup_s = 1;
-    double grace_s = 30;  // after the run: how long unfinished streams may take to end
+    double grace_s = 30;         // after the run: how long unfinished streams may take to end
+    std::uint64_t requests = 0;  // stop once this many streams were measured (0: no limit)
     int chunks = 20;
     std::optional<int> delay_ms;  // not sent unless given: the mock then uses its default
 };
@@ -62,13 +66,15 @@ struct Options {
         "  --model M        model in the request body (default mock-fixed)\n"
         "  --streams N      concurrent streams, one connection each (default 1)\n"
         "  --duration S     seconds to start new streams for (default 5)\n"
+        "  --requests N     also stop once N streams were measured (default: no limit)\n"
         "  --warmup S       discard streams started in the first S seconds; the connections\n"
         "                   open one after the other over that time (default 1)\n"
         "  --grace S        seconds unfinished streams get after the run (default 30)\n"
         "  --chunks K       x-mock-chunks: content chunks per stream (default 20)\n"
         "  --delay-ms D     x-mock-delay-ms: the mock's pause before each content chunk\n"
         "                   after the first (mock-slow-stream only; default: not sent)\n"
-        "Prints one JSON object: streams, errors, ttfb_us and gap_us percentiles, events.\n");
+        "Prints one JSON object: streams, errors, events, and percentiles of ttfb_us, gap_us\n"
+        "and total_us.\n");
     std::exit(status);
 }
 
@@ -97,6 +103,8 @@ Options parse_options(int argc, char** argv) {
             o.streams = static_cast<int>(number(value));
         } else if (name == "--duration") {
             o.duration_s = number(value);
+        } else if (name == "--requests") {
+            o.requests = static_cast<std::uint64_t>(number(value));
         } else if (name == "--warmup") {
             o.warmup_s = number(value);
         } else if (name == "--grace") {
@@ -152,6 +160,7 @@ std::string request_text(const Options& o, const Target& t) {
 struct Results {
     std::vector<std::int64_t> ttfb_ns;
     std::vector<std::int64_t> gap_ns;
+    std::vector<std::int64_t> total_ns;
     std::uint64_t streams = 0;
     std::uint64_t errors = 0;
     std::uint64_t events = 0;
@@ -164,6 +173,7 @@ struct Run {
     std::string request;
     Clock::time_point measure_from;  // streams written before this are warm-up
     Clock::time_point stop_at;       // no new stream starts after this
+    std::uint64_t requests = 0;      // or once this many were measured (0: no limit)
     net::steady_timer grace;         // ends the run if streams do not finish after stop_at
     Results results;
     int open_connections = 0;
@@ -178,7 +188,6 @@ struct Run {
     }
 };
 
-// One SSE event, complete: does it carry data, and is that data the final [DONE]?
 // One keep-alive connection running streams back to back.
 class Connection {
   public:
@@ -246,7 +255,7 @@ class Connection {
         if (ec) return fail("read: " + ec.message());
         buffer_.commit(n);
         if (!parse(now)) return;
-        if (parser_->is_done()) return end_stream();
+        if (parser_->is_done()) return end_stream(now);
         read();
     }
 
@@ -257,7 +266,7 @@ class Connection {
         parser_->put_eof(ec);
         if (ec) return fail("connection closed mid-response: " + ec.message());
         scan_events(now);
-        end_stream();
+        end_stream(now);
     }
 
     // Feeds what was read to the parser; false if the response is broken (already counted).
@@ -300,7 +309,8 @@ class Connection {
         }
     }
 
-    void end_stream() {
+    void end_stream(Clock::time_point now) {
+        stream_.total = now - stream_.written;
         const auto& response = parser_->get();
         if (stream_.bad_status) {
             run_.error("status " + std::to_string(response.result_int()));
@@ -317,8 +327,10 @@ class Connection {
         auto& r = run_.results;
         r.ttfb_ns.push_back(stream_.ttfb.count());
         r.gap_ns.insert(r.gap_ns.end(), stream_.gaps.begin(), stream_.gaps.end());
+        r.total_ns.push_back(stream_.total.count());
         r.events += stream_.events;
         ++r.streams;
+        if (run_.requests != 0 && r.streams >= run_.requests) run_.stop_at = Clock::now();
     }
 
     void fail(const std::string& what) {
@@ -349,6 +361,7 @@ class Connection {
         Clock::time_point written;
         Clock::time_point last_event;
         Clock::duration ttfb{};
+        Clock::duration total{};
         std::vector<std::int64_t> gaps;
         std::size_t scanned = 0;
         std::uint64_t events = 0;
@@ -367,11 +380,7 @@ class Connection {
     bool stopped_ = false;
 };
 
-}  // namespace
-
-namespace {
-
-// Nearest-rank percentile of sorted values, in µs (as bench/lib/ttfb.py).
+// Nearest-rank percentile of sorted values, in µs.
 double percentile_us(const std::vector<std::int64_t>& sorted, double pct) {
     const auto n = static_cast<double>(sorted.size());
     const auto rank = static_cast<std::size_t>(std::max(1.0, std::ceil(pct / 100.0 * n)));
@@ -379,12 +388,14 @@ double percentile_us(const std::vector<std::int64_t>& sorted, double pct) {
 }
 
 std::string stats_json(std::vector<std::int64_t> values) {
-    if (values.empty()) return R"({"p50":null,"p90":null,"p99":null,"max":null})";
+    if (values.empty()) return R"({"p50":null,"p90":null,"p99":null,"max":null,"mean":null})";
     std::sort(values.begin(), values.end());
-    char text[160];
-    std::snprintf(text, sizeof text, R"({"p50":%.1f,"p90":%.1f,"p99":%.1f,"max":%.1f})",
+    const auto sum_ns = std::accumulate(values.begin(), values.end(), std::int64_t{0});
+    const double mean_us = static_cast<double>(sum_ns) / static_cast<double>(values.size()) / 1e3;
+    char text[200];
+    std::snprintf(text, sizeof text, R"({"p50":%.1f,"p90":%.1f,"p99":%.1f,"max":%.1f,"mean":%.1f})",
                   percentile_us(values, 50), percentile_us(values, 90), percentile_us(values, 99),
-                  percentile_us(values, 100));
+                  percentile_us(values, 100), mean_us);
     return text;
 }
 
@@ -408,6 +419,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     run.request = request_text(options, target);
+    run.requests = options.requests;
 
     const auto start = Clock::now();
     run.measure_from = start + seconds(options.warmup_s);
@@ -431,12 +443,12 @@ int main(int argc, char** argv) {
     const auto& r = run.results;
     const auto zero_gaps = std::count(r.gap_ns.begin(), r.gap_ns.end(), 0);
     std::printf(R"({"streams":%llu,"errors":%llu,"events":%llu,"gaps":%zu,"zero_gaps":%lld,)"
-                R"("ttfb_us":%s,"gap_us":%s})"
+                R"("ttfb_us":%s,"gap_us":%s,"total_us":%s})"
                 "\n",
                 static_cast<unsigned long long>(r.streams),
                 static_cast<unsigned long long>(r.errors),
                 static_cast<unsigned long long>(r.events), r.gap_ns.size(),
                 static_cast<long long>(zero_gaps), stats_json(r.ttfb_ns).c_str(),
-                stats_json(r.gap_ns).c_str());
+                stats_json(r.gap_ns).c_str(), stats_json(r.total_ns).c_str());
     return 0;
 }
