@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import {
-  Load, TestEnv, runCreditgate, waitFor, SUITE_TIMEOUT_MS,
+  Load, TestEnv, chatStream, runCreditgate, waitFor, SUITE_TIMEOUT_MS,
 } from '../harness/index.js';
 
 const USERS = 3;
@@ -116,6 +116,35 @@ describe('kill -9 under load', { timeout: SUITE_TIMEOUT_MS }, () => {
     }
     const credited = (await env.admin.ledger(users[1].accountId)).filter((e) => e.type === 'topup');
     assert.equal(credited.length, 1 + topUps.attempted.length, 'the funding top-up and each key once');
+    await verify();
+  });
+
+  // The promise in README and docs/ledger.md: a hold is durable before the first byte of the
+  // reply reaches the client. Kill -9 the moment every stream has its header: each request is
+  // on file after the restart, ended by on_abandoned, none unrecorded.
+  test('kill -9 the moment streams have their first byte: every one of them is on file', async () => {
+    const user = await env.admin.fundedAccount('50');
+    const streams = Array.from({ length: 8 }, () => chatStream(env.gateway, user.key, {
+      model: 'mock-slow-stream', stream: true, messages: [{ role: 'user', content: 'hi' }],
+    }, { 'x-mock-delay-ms': '2000' }));
+    const responses = await Promise.all(streams.map((s) => s.response));
+    const requestIds = responses.map((r) => r.headers['x-request-id']);
+    assert.ok(requestIds.every((id) => typeof id === 'string' && id.length > 0));
+    const killed = env.gateway;
+    assert.equal((await killed.kill9()).signal, 'SIGKILL');
+    for (const s of streams) await s.done;
+
+    await env.startGateway();
+    await waitFor(() => env.gateway.logEvents().find((e) => e.event === 'started'),
+      { message: 'the "started" log line' });
+    const entries = await env.admin.ledger(user.accountId);
+    const onFile = new Set(entries.map((e) => e.request_id));
+    assert.deepEqual(requestIds.filter((id) => !onFile.has(id)), [],
+      'a stream whose first byte reached the client has no entry after the crash');
+    for (const entry of entries.filter((e) => requestIds.includes(e.request_id))) {
+      assert.ok(entry.flags.includes('abandoned'), `${entry.request_id}: ${entry.flags}`);
+    }
+    assert.equal((await env.admin.account(user.accountId)).reserved_nanos, 0);
     await verify();
   });
 });
