@@ -96,6 +96,31 @@ describe('streams that end early', { timeout: SUITE_TIMEOUT_MS }, () => {
     await env.admin.waitForNoHold(user.accountId);
   });
 
+  test('client disconnect before any reply: the upstream is cancelled at once and the prompt charged, flagged', async () => {
+    const baseline = await env.mock.stats();
+    // A non-streamed request the provider never answers: only the client's hang-up can end it
+    // before the first-byte timeout.
+    const before = (await env.admin.ledger(user.accountId)).length;
+    const req = chatStream(env.gateway, user.key, { model: 'mock-hang', messages: MESSAGES });
+    await waitFor(async () => (await env.mock.stats()).hangs_started > baseline.hangs_started,
+      { message: 'the provider to have the request' });
+    req.destroy();  // the client goes away without reading a reply
+    await req.done;
+    await waitFor(async () => (await env.mock.stats()).hangs_left_by_client > baseline.hangs_left_by_client,
+      { timeoutMs: 15_000, message: 'creditgate to close the upstream connection' });
+    const entries = await waitFor(async () => {
+      const all = await env.admin.ledger(user.accountId);
+      return all.length > before ? all : null;
+    }, { message: 'the charge of the abandoned request' });
+    const entry = entries[0];
+    assert.equal(entry.type, 'charge');
+    assert.ok(entry.flags.includes('estimated'), `flags ${JSON.stringify(entry.flags)}`);
+    assert.equal(entry.completion_tokens, 0, 'nothing was generated');
+    const expected = costOf(env.priceOf('mock-hang'), env.markup, { prompt: promptBound(MESSAGES), completion: 0 });
+    assert.equal(BigInt(entry.amount_nanos), -expected.total);
+    await env.admin.waitForNoHold(user.accountId);
+  });
+
   test('no upstream stream is left running', async () => {
     // Every stream the mock started has ended: completed, aborted, or the one it cut off itself.
     await waitFor(async () => {

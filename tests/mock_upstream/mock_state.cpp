@@ -26,6 +26,8 @@ std::string Stats::to_json_text() const {
         {"streams_started", streams_started.load()},
         {"streams_completed", streams_completed.load()},
         {"streams_aborted_by_client", streams_aborted_by_client.load()},
+        {"hangs_started", hangs_started.load()},
+        {"hangs_left_by_client", hangs_left_by_client.load()},
     };
     return stats.dump();
 }

@@ -23,6 +23,8 @@ struct Stats {
     std::atomic<std::uint64_t> streams_started{0};
     std::atomic<std::uint64_t> streams_completed{0};
     std::atomic<std::uint64_t> streams_aborted_by_client{0};
+    std::atomic<std::uint64_t> hangs_started{0};         // mock-hang requests received
+    std::atomic<std::uint64_t> hangs_left_by_client{0};  // ... whose client closed the connection
 
     std::string to_json_text() const;
 };

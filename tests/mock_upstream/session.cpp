@@ -152,6 +152,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
                 return do_write_truncated();
             case Reply::Kind::hang:
                 hanging_ = true;
+                state_.stats.hangs_started.fetch_add(1, std::memory_order_relaxed);
                 return do_watch();
         }
     }
@@ -275,6 +276,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
             if (streaming_) {
                 streaming_ = false;
                 state_.stats.streams_aborted_by_client.fetch_add(1, std::memory_order_relaxed);
+            }
+            if (hanging_) {
+                hanging_ = false;
+                state_.stats.hangs_left_by_client.fetch_add(1, std::memory_order_relaxed);
             }
             return fail(ec, "watch");
         }
