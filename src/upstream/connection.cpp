@@ -128,11 +128,26 @@ bool UpstreamConnection::is_open() const {
     return tcp().socket().is_open();
 }
 
-bool UpstreamConnection::idle_and_healthy() {
-    if (!is_open() || buffer_.size() != 0) return false;
-    char byte = 0;
-    auto n = ::recv(tcp().socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+void UpstreamConnection::watch_idle() {
+    auto watch = idle_watch_;
+    const auto generation = ++watch->generation;
+    tcp().socket().async_wait(net::ip::tcp::socket::wait_read,
+                              [watch, generation](beast::error_code ec) {
+                                  if (ec == net::error::operation_aborted) return;
+                                  // Readable while idle: an end of stream or bytes nobody asked
+                                  // for. Either way no request may go on this connection.
+                                  if (watch->generation == generation) watch->broken = true;
+                              });
+}
+
+void UpstreamConnection::stop_watching_idle() {
+    ++idle_watch_->generation;
+    beast::error_code ignored;
+    tcp().socket().cancel(ignored);
+}
+
+bool UpstreamConnection::usable_when_idle() const {
+    return is_open() && buffer_.size() == 0 && !idle_watch_->broken;
 }
 
 }  // namespace creditgate

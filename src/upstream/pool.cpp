@@ -6,7 +6,10 @@ std::unique_ptr<UpstreamConnection> UpstreamPool::take_idle() {
     while (!idle_.empty()) {
         auto connection = std::move(idle_.back());
         idle_.pop_back();
-        if (connection->idle_and_healthy()) return connection;
+        if (connection->usable_when_idle()) {
+            connection->stop_watching_idle();
+            return connection;
+        }
         connection->close();  // the provider closed it while idle
     }
     return nullptr;
@@ -19,6 +22,7 @@ std::unique_ptr<UpstreamConnection> UpstreamPool::make_new() {
 void UpstreamPool::give_back(std::unique_ptr<UpstreamConnection> connection) {
     if (!connection || !connection->is_open()) return;
     if (idle_.size() >= kMaxIdle) return connection->close();
+    connection->watch_idle();
     idle_.push_back(std::move(connection));
 }
 

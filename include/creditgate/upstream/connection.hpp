@@ -57,8 +57,13 @@ class UpstreamConnection {
     // message is complete. Errors are the parser's (a malformed chunk).
     void parse_buffered(UpstreamParser& parser, beast::error_code& ec);
 
-    // True if the idle connection still looks usable (the peer has not closed or sent bytes).
-    bool idle_and_healthy();
+    // While the connection sits in a pool, an asynchronous wait notices the provider closing it
+    // (or sending anything unasked): no system call is needed when it is taken again.
+    void watch_idle();
+    // Ends the watch (the connection is taken out of the pool to carry a request).
+    void stop_watching_idle();
+    // Open, nothing unread, and the provider has not closed it while it was idle.
+    bool usable_when_idle() const;
     bool is_open() const;
 
   private:
@@ -74,6 +79,12 @@ class UpstreamConnection {
     net::ip::tcp::resolver resolver_;
     std::variant<beast::tcp_stream, beast::ssl_stream<beast::tcp_stream>> stream_;
     beast::flat_buffer buffer_;
+    // Shared with the pending wait's handler, which may run after this connection is gone.
+    struct IdleWatch {
+        std::uint64_t generation = 0;
+        bool broken = false;
+    };
+    std::shared_ptr<IdleWatch> idle_watch_ = std::make_shared<IdleWatch>();
 };
 
 }  // namespace creditgate
