@@ -1,0 +1,29 @@
+// Event lines stay one valid JSON object whatever an error message holds.
+#include "creditgate/observe/event_log.hpp"
+
+#include <gtest/gtest.h>
+
+namespace creditgate {
+namespace {
+
+TEST(EventLog, WritesTheEventFirstAndFieldsInOrder) {
+    EXPECT_EQ(event_line("stopped", {{"unfinished_requests", 2}, {"clean", true}}),
+              R"({"event":"stopped","unfinished_requests":2,"clean":true})");
+    EXPECT_EQ(event_line("draining"), R"({"event":"draining"})");
+}
+
+TEST(EventLog, EscapesQuotesBackslashesAndControlCharacters) {
+    const std::string error = "disk \"full\" at C:\\db\nnext\x01";
+    const std::string line = event_line("fatal", {{"error", error}});
+    EXPECT_EQ(line, R"({"event":"fatal","error":"disk \"full\" at C:\\db\nnext\u0001"})");
+    EXPECT_EQ(line.find('\n'), std::string::npos);
+    EXPECT_EQ(nlohmann::json::parse(line)["error"], error);
+}
+
+TEST(EventLog, ReplacesInvalidUtf8InsteadOfThrowing) {
+    const std::string line = event_line("fatal", {{"error", std::string("bad \xff byte")}});
+    EXPECT_EQ(nlohmann::json::parse(line)["error"], "bad \xEF\xBF\xBD byte");
+}
+
+}  // namespace
+}  // namespace creditgate
