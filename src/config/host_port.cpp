@@ -4,15 +4,18 @@
 
 namespace creditgate {
 
-std::string host_port(std::string_view host, std::uint16_t port) {
+std::string bracketed_host(std::string_view host) {
+    // Appends, not "[" + host + "]": g++ 12 reports a false -Wrestrict on the latter.
     std::string text;
     const bool ipv6 = host.find(':') != std::string_view::npos;
     if (ipv6) text.push_back('[');
     text.append(host);
     if (ipv6) text.push_back(']');
-    text.push_back(':');
-    text.append(std::to_string(port));
     return text;
+}
+
+std::string host_port(std::string_view host, std::uint16_t port) {
+    return bracketed_host(host) + ":" + std::to_string(port);
 }
 
 std::optional<std::uint16_t> parse_port(std::string_view text) {

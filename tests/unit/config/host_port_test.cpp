@@ -6,6 +6,8 @@ namespace creditgate {
 namespace {
 
 TEST(HostPort, BracketsOnlyIpv6Literals) {
+    EXPECT_EQ(bracketed_host("::1"), "[::1]");
+    EXPECT_EQ(bracketed_host("api.example.com"), "api.example.com");
     EXPECT_EQ(host_port("127.0.0.1", 8080), "127.0.0.1:8080");
     EXPECT_EQ(host_port("api.example.com", 443), "api.example.com:443");
     EXPECT_EQ(host_port("::1", 8080), "[::1]:8080");
