@@ -2,6 +2,10 @@
 #include "creditgate/observe/event_log.hpp"
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <sstream>
 
 namespace creditgate {
 namespace {
@@ -23,6 +27,18 @@ TEST(EventLog, EscapesQuotesBackslashesAndControlCharacters) {
 TEST(EventLog, ReplacesInvalidUtf8InsteadOfThrowing) {
     const std::string line = event_line("fatal", {{"error", std::string("bad \xff byte")}});
     EXPECT_EQ(nlohmann::json::parse(line)["error"], "bad \xEF\xBF\xBD byte");
+}
+
+TEST(EventLog, LogsTheLineVerbatimEvenWithFormatBraces) {
+    std::ostringstream out;
+    const auto previous = spdlog::default_logger();
+    auto logger = std::make_shared<spdlog::logger>(
+        "capture", std::make_shared<spdlog::sinks::ostream_sink_st>(out));
+    logger->set_pattern("%v");
+    spdlog::set_default_logger(logger);
+    log_event(spdlog::level::warn, "accept_failed", {{"error", "{} {:x}"}});
+    spdlog::set_default_logger(previous);
+    EXPECT_EQ(out.str(), std::string(R"({"event":"accept_failed","error":"{} {:x}"})") + "\n");
 }
 
 }  // namespace
