@@ -10,6 +10,7 @@
 
 #include "creditgate/cli/ledger_command.hpp"
 #include "creditgate/config/config.hpp"
+#include "creditgate/observe/event_log.hpp"
 #include "creditgate/observe/thread_name.hpp"
 #include "creditgate/pricing/decimal.hpp"
 #include "creditgate/proxy/service.hpp"
@@ -107,7 +108,7 @@ int main(int argc, char** argv) {
     try {
         return creditgate::serve(config);
     } catch (const std::exception& e) {
-        spdlog::critical(R"({{"event":"fatal","error":"{}"}})", e.what());
+        creditgate::log_event(spdlog::level::critical, "fatal", {{"error", e.what()}});
         spdlog::shutdown();
         std::cerr << "creditgate: " << e.what() << "\n";
         return 1;

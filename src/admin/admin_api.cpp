@@ -6,6 +6,7 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/url/parse.hpp>
+#include <boost/url/parse_path.hpp>
 #include <charconv>
 
 #include "creditgate/admin/render.hpp"
@@ -23,17 +24,14 @@ bool token_matches(std::string_view presented, const std::string& expected) {
            CRYPTO_memcmp(presented.data(), expected.data(), expected.size()) == 0;
 }
 
+// The path's segments as sent (not percent-decoded), empty ones skipped: "/admin//accounts/"
+// is {admin, accounts}. A path that is not a valid URL path matches no route.
 std::vector<std::string_view> split_path(std::string_view path) {
     std::vector<std::string_view> parts;
-    while (!path.empty()) {
-        if (path.front() == '/') {
-            path.remove_prefix(1);
-            continue;
-        }
-        auto slash = path.find('/');
-        parts.push_back(path.substr(0, slash));
-        if (slash == std::string_view::npos) break;
-        path.remove_prefix(slash);
+    const auto segments = boost::urls::parse_path(path);
+    if (!segments) return parts;
+    for (const auto segment : *segments) {
+        if (!segment.empty()) parts.emplace_back(segment.data(), segment.size());
     }
     return parts;
 }

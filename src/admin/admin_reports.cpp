@@ -1,13 +1,11 @@
 // GET /admin/accounts/{id}/statement and GET /admin/usage: read-only reports over a period
 // [from, to), as JSON or, with `Accept: text/csv`, as CSV.
-#include <algorithm>
 #include <boost/url/parse.hpp>
-#include <cctype>
-#include <charconv>
 #include <chrono>
 #include <set>
 
 #include "admin_call.hpp"
+#include "creditgate/admin/accept_csv.hpp"
 #include "creditgate/admin/render_reports.hpp"
 #include "creditgate/admin/time_text.hpp"
 #include "creditgate/http/routing.hpp"
@@ -89,56 +87,6 @@ std::variant<ReportQuery, ApiError> parse_query(std::string_view target, bool wi
         return invalid("The period may be at most 366 days; ask for shorter periods.", "from");
     }
     return query;
-}
-
-// True when the client prefers text/csv over application/json (higher q; the first named on
-// a tie). Wildcards do not ask for CSV.
-bool wants_csv(std::string_view accept) {
-    double csv_q = 0, json_q = 0;
-    bool csv_first = false, seen_any = false;
-    while (!accept.empty()) {
-        auto comma = accept.find(',');
-        std::string_view range = accept.substr(0, comma);
-        accept = comma == std::string_view::npos ? std::string_view() : accept.substr(comma + 1);
-        auto semi = range.find(';');
-        std::string_view type = range.substr(0, semi);
-        auto trim = [](std::string_view s) {
-            while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-            while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-            return s;
-        };
-        type = trim(type);
-        double q = 1;
-        for (auto params = semi == std::string_view::npos ? std::string_view()
-                                                          : range.substr(semi + 1);
-             !params.empty();) {
-            auto next = params.find(';');
-            auto param = trim(params.substr(0, next));
-            if (param.size() > 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
-                auto value = param.substr(2);
-                if (std::from_chars(value.data(), value.data() + value.size(), q).ec !=
-                    std::errc()) {
-                    q = 0;  // an unreadable weight does not ask for anything
-                }
-            }
-            params = next == std::string_view::npos ? std::string_view() : params.substr(next + 1);
-        }
-        auto is = [&](std::string_view name) {
-            return type.size() == name.size() &&
-                   std::equal(type.begin(), type.end(), name.begin(), [](char a, char b) {
-                       return std::tolower(static_cast<unsigned char>(a)) == b;
-                   });
-        };
-        if (is("text/csv")) {
-            csv_q = std::max(csv_q, q);
-            if (!seen_any) csv_first = true;
-            seen_any = true;
-        } else if (is("application/json")) {
-            json_q = std::max(json_q, q);
-            seen_any = true;
-        }
-    }
-    return csv_q > 0 && (csv_q > json_q || (csv_q == json_q && csv_first));
 }
 
 Response csv_reply(std::string body, const std::string& filename, const std::string& request_id) {

@@ -1,8 +1,8 @@
 #include "creditgate/admin/time_text.hpp"
 
+#include <fmt/chrono.h>
+
 #include <chrono>
-#include <cstdio>
-#include <ctime>
 
 namespace creditgate {
 
@@ -22,13 +22,12 @@ std::optional<int> digits(std::string_view text, std::size_t pos, std::size_t co
 }  // namespace
 
 std::string format_time_ms(std::int64_t epoch_ms) {
-    std::time_t seconds = static_cast<std::time_t>(epoch_ms / 1000);
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char text[40];
-    auto n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &utc);
-    std::snprintf(text + n, sizeof text - n, ".%03dZ", static_cast<int>(epoch_ms % 1000));
-    return text;
+    using namespace std::chrono;
+    // floor, not truncation: -1 ms is 23:59:59.999 of the day before, not 00:00:00.-01.
+    // The milliseconds are written apart because fmt 9 drops them from a time_point.
+    const sys_time<milliseconds> time{milliseconds(epoch_ms)};
+    const auto second = floor<seconds>(time);
+    return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", second, (time - second).count());
 }
 
 std::optional<std::int64_t> parse_time_ms(std::string_view text) {

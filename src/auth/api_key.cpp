@@ -3,6 +3,8 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <boost/algorithm/hex.hpp>
+
 #include <array>
 #include <stdexcept>
 
@@ -30,13 +32,9 @@ std::string sha256_hex(std::string_view text) {
     if (EVP_Digest(text.data(), text.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1) {
         throw std::runtime_error("SHA-256 failed");
     }
-    static constexpr char kHex[] = "0123456789abcdef";
     std::string out;
     out.reserve(length * 2);
-    for (unsigned int i = 0; i < length; ++i) {
-        out.push_back(kHex[digest[i] >> 4]);
-        out.push_back(kHex[digest[i] & 0xf]);
-    }
+    boost::algorithm::hex_lower(digest.data(), digest.data() + length, std::back_inserter(out));
     return out;
 }
 

@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include <boost/algorithm/hex.hpp>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
@@ -13,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "control_characters.hpp"
 #include "creditgate/pricing/decimal.hpp"
 #include "json_fields.hpp"
 #include "listen_address.hpp"
@@ -21,6 +24,7 @@
 namespace creditgate {
 namespace {
 
+using config_detail::has_control_character;
 using config_detail::json;
 using config_detail::ObjectReader;
 
@@ -101,11 +105,6 @@ json parse_json(std::string_view text) {
     } catch (const json::exception& e) {
         throw ConfigError("", std::string("invalid JSON: ") + e.what());
     }
-}
-
-bool has_control_character(const std::string& text) {
-    return std::any_of(text.begin(), text.end(),
-                       [](unsigned char c) { return c < 0x20 || c == 0x7f; });
 }
 
 ListenAddress parse_listen(const json& value, const std::string& path) {
@@ -362,12 +361,9 @@ std::string compute_price_version(const Config& config) {
     if (EVP_Digest(text.data(), text.size(), digest, &digest_len, EVP_sha256(), nullptr) != 1) {
         throw std::runtime_error("SHA-256 of the price table failed");  // OpenSSL broken: ours
     }
-    static constexpr char kHex[] = "0123456789abcdef";
     std::string version;
-    for (unsigned int i = 0; i < 6 && i < digest_len; ++i) {
-        version += kHex[digest[i] >> 4];
-        version += kHex[digest[i] & 0x0f];
-    }
+    boost::algorithm::hex_lower(digest, digest + std::min(digest_len, 6u),
+                                std::back_inserter(version));
     return version;
 }
 

@@ -3,6 +3,8 @@
 #include <boost/url/ipv4_address.hpp>
 #include <boost/url/ipv6_address.hpp>
 
+#include "creditgate/config/host_port.hpp"
+
 namespace creditgate::config_detail {
 namespace {
 
@@ -10,18 +12,10 @@ constexpr std::string_view kExpected =
     "expected \"host:port\" or \"[ipv6]:port\" with an IP address or localhost, e.g. "
     "\"127.0.0.1:8080\"";
 
-std::uint16_t parse_port(std::string_view text, const std::string& json_path) {
-    if (text.empty() || text.size() > 5) {
-        throw ConfigError(json_path, "port must be a number from 0 to 65535");
-    }
-    unsigned value = 0;
-    for (char c : text) {
-        if (c < '0' || c > '9')
-            throw ConfigError(json_path, "port must be a number from 0 to 65535");
-        value = value * 10 + static_cast<unsigned>(c - '0');
-    }
-    if (value > 65535) throw ConfigError(json_path, "port must be a number from 0 to 65535");
-    return static_cast<std::uint16_t>(value);
+std::uint16_t listen_port(std::string_view text, const std::string& json_path) {
+    const auto port = parse_port(text);
+    if (!port) throw ConfigError(json_path, "port must be a number from 0 to 65535");
+    return *port;
 }
 
 }  // namespace
@@ -55,7 +49,7 @@ ListenAddress parse_listen_address(std::string_view text, const std::string& jso
                                              "are not resolved)");
         }
     }
-    return ListenAddress{std::string(host), parse_port(port, json_path)};
+    return ListenAddress{std::string(host), listen_port(port, json_path)};
 }
 
 bool is_wildcard_host(std::string_view host) {

@@ -1,12 +1,11 @@
 #include "creditgate/http/server.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/socket_base.hpp>
 
 #include "creditgate/observe/access_log.hpp"
+#include "creditgate/observe/event_log.hpp"
 #include "creditgate/observe/thread_name.hpp"
 
 namespace creditgate {
@@ -40,7 +39,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
                                                   self->registry_)
                         ->start();
                 } else {
-                    spdlog::warn(R"({{"event":"accept_failed","error":"{}"}})", ec.message());
+                    log_event(spdlog::level::warn, "accept_failed", {{"error", ec.message()}});
                 }
                 self->accept();
             });

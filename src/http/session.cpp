@@ -1,11 +1,9 @@
 #include "creditgate/http/session.hpp"
 
-#include <fmt/format.h>
 #include <sys/socket.h>
 
-#include <sstream>
-
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_range.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
@@ -135,9 +133,9 @@ void HttpSession::linger_read() {
 void HttpSession::begin_stream(http::response<http::empty_body>&& header) {
     header.keep_alive(keep_alive_);
     header.chunked(true);
-    std::ostringstream text;
-    text << header.base();  // the status line, the fields and the blank line
-    stream_header_ = std::move(text).str();
+    header_writer_.reset();  // it points into the previous stream's header
+    stream_header_ = std::move(header);
+    header_pending_ = true;
 }
 
 void HttpSession::flush_header(Done done) {
@@ -158,22 +156,29 @@ void HttpSession::end_stream(std::string last_data, Done done) {
 }
 
 void HttpSession::write_stream(std::string data, bool last, Done done) {
-    static constexpr std::string_view kCrlf = "\r\n";
-    static constexpr std::string_view kLastChunk = "0\r\n\r\n";
-    written_header_ = std::move(stream_header_);
-    stream_header_.clear();
-    chunk_ = std::move(data);
-    std::size_t count = 0;
-    if (!written_header_.empty()) stream_pieces_[count++] = net::buffer(written_header_);
-    if (!chunk_.empty()) {
-        chunk_size_ = fmt::format("{:x}\r\n", chunk_.size());
-        stream_pieces_[count++] = net::buffer(chunk_size_);
-        stream_pieces_[count++] = net::buffer(chunk_);
-        stream_pieces_[count++] = net::buffer(kCrlf.data(), kCrlf.size());
+    // Beast frames the pieces; they are gathered (pointers, not copies) into one write.
+    stream_pieces_.clear();
+    const auto gather = [this](const auto& buffers) {
+        for (net::const_buffer piece : beast::buffers_range_ref(buffers)) {
+            if (piece.size() != 0) stream_pieces_.push_back(piece);
+        }
+    };
+    if (header_pending_) {
+        header_pending_ = false;
+        // The status line and fields, pointing into stream_header_ and the serializer.
+        header_writer_.emplace(*stream_header_);
+        header_writer_->split(true);
+        beast::error_code ec;  // an empty body has nothing that can fail
+        header_writer_->next(ec, [&](beast::error_code&, const auto& buffers) { gather(buffers); });
     }
-    if (last) stream_pieces_[count++] = net::buffer(kLastChunk.data(), kLastChunk.size());
+    chunk_ = std::move(data);
+    if (!chunk_.empty()) {
+        chunk_frame_.emplace(net::buffer(chunk_));  // size line, data, CRLF
+        gather(*chunk_frame_);
+    }
+    if (last) gather(http::make_chunk_last());  // static text only: "0\r\n\r\n"
     stream_.expires_after(limits_.idle);
-    net::async_write(stream_, std::span<const net::const_buffer>(stream_pieces_.data(), count),
+    net::async_write(stream_, std::span<const net::const_buffer>(stream_pieces_),
                      [self = shared_from_this(), done = std::move(done)](
                          beast::error_code ec, std::size_t) { done(ec); });
 }

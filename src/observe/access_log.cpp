@@ -4,6 +4,8 @@
 #include <openssl/rand.h>
 #include <spdlog/spdlog.h>
 
+#include <boost/algorithm/hex.hpp>
+#include <iterator>
 #include <random>
 
 namespace creditgate {
@@ -138,12 +140,12 @@ std::string new_request_id() {
         }
         return std::mt19937_64(seed);
     }();
-    static constexpr char kHex[] = "0123456789abcdef";
+    const std::uint64_t high = generator();
+    const auto low = static_cast<std::uint32_t>(generator());
     std::string id = "req_";
-    for (int part = 0; part < 2; ++part) {
-        auto bits = generator();
-        for (int i = 0; i < (part == 0 ? 16 : 8); ++i, bits >>= 4) id.push_back(kHex[bits & 0xf]);
-    }
+    id.reserve(4 + 24);
+    boost::algorithm::hex_lower(&high, &high + 1, std::back_inserter(id));  // 16 digits
+    boost::algorithm::hex_lower(&low, &low + 1, std::back_inserter(id));    // 8 digits
     return id;
 }
 

@@ -1,8 +1,8 @@
 #include "wal_checkpointer.hpp"
 
-#include <spdlog/spdlog.h>
 #include <sqlite3.h>
 
+#include "creditgate/observe/event_log.hpp"
 #include "creditgate/observe/thread_name.hpp"
 #include "creditgate/store/store.hpp"
 
@@ -82,9 +82,9 @@ void WalCheckpointer::after_commit(sqlite3* db, const char* schema, int wal_page
         wake_.notify_one();  // a background checkpoint may have been asked for meanwhile
         // Busy: another process is checkpointing; the next commit tries again.
         if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
-            spdlog::warn(
-                R"({{"event":"wal_checkpoint_failed","where":"writer","wal_pages":{},"error":"{}"}})",
-                wal_pages, sqlite3_errmsg(db));
+            log_event(
+                spdlog::level::warn, "wal_checkpoint_failed",
+                {{"where", "writer"}, {"wal_pages", wal_pages}, {"error", sqlite3_errmsg(db)}});
         }
         return;
     }
@@ -111,9 +111,8 @@ void WalCheckpointer::run() {
         const int rc =
             sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
         if (rc != SQLITE_OK && rc != SQLITE_BUSY) {  // busy: another process checkpoints
-            spdlog::warn(
-                R"({{"event":"wal_checkpoint_failed","where":"checkpointer","error":"{}"}})",
-                sqlite3_errmsg(db_));
+            log_event(spdlog::level::warn, "wal_checkpoint_failed",
+                      {{"where", "checkpointer"}, {"error", sqlite3_errmsg(db_)}});
         }
         lock.lock();
         background_running_ = false;

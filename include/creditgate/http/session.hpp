@@ -4,12 +4,14 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/serializer.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <boost/container/small_vector.hpp>
 
-#include <array>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -82,7 +84,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     // reads the next request.
     void begin_stream(http::response<http::empty_body>&& header);
     void flush_header(Done done);
-    bool header_pending() const { return !stream_header_.empty(); }
+    bool header_pending() const { return header_pending_; }
     void write_chunk(std::string data, Done done);
     void end_stream(std::string last_data, Done done);
     // Ends the connection without a proper reply (the client is gone or the stream broke).
@@ -120,11 +122,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
     // Storage that must outlive the write in progress.
     std::shared_ptr<Response> response_;
-    std::string stream_header_;  // serialised, until the first write of the stream takes it
-    std::string written_header_;
-    std::string chunk_size_;
+    std::optional<http::response<http::empty_body>> stream_header_;
+    bool header_pending_ = false;  // until the first write of the stream sends stream_header_
+    std::optional<http::response_serializer<http::empty_body>> header_writer_;
     std::string chunk_;
-    std::array<net::const_buffer, 5> stream_pieces_;  // what the write in progress points to
+    std::optional<http::chunk_body<net::const_buffer>> chunk_frame_;
+    // What the write in progress points to: header fields, chunk framing, data (no copies).
+    boost::container::small_vector<net::const_buffer, 24> stream_pieces_;
 };
 
 }  // namespace creditgate

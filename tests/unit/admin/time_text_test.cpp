@@ -24,6 +24,12 @@ TEST(TimeText, RoundTripsWhatItWrites) {
     EXPECT_EQ(parse_time_ms(format_time_ms(ms)), ms);
 }
 
+TEST(TimeText, WritesTimesBeforeTheEpochOnTheDayBefore) {
+    EXPECT_EQ(format_time_ms(-1), "1969-12-31T23:59:59.999Z");
+    EXPECT_EQ(format_time_ms(-86'400'000), "1969-12-31T00:00:00.000Z");
+    EXPECT_EQ(parse_time_ms(format_time_ms(-1'500)), -1'500);
+}
+
 TEST(TimeText, RefusesAnythingElse) {
     for (const char* bad :
          {"", "2026", "2026-02-30", "2026-13-01", "2026-11-23T24:00:00Z", "2026-11-23T13:45:00",
