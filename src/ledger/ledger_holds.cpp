@@ -1,12 +1,10 @@
 // Holds: admission, settlement, release, and the rule for holds nobody settles. Each is decided
 // in memory under the ledger's mutex and appended to the writer in the same step.
-#include <fmt/format.h>
 #include <spdlog/spdlog.h>
-
-#include <nlohmann/json.hpp>
 
 #include "checked_math.hpp"
 #include "creditgate/ledger/ledger.hpp"
+#include "creditgate/observe/event_log.hpp"
 #include "creditgate/observe/invariant.hpp"
 
 namespace creditgate {
@@ -191,8 +189,10 @@ SettleOutcome Ledger::settle_late(const AbandonedHold& abandoned, const Charge& 
     add_flag(entry.flags, charge.flags);
     if (balance_after - account.reserved_nanos < 0) add_flag(entry.flags, "overrun");
     auto movement = move_debit(account, std::move(entry), Debit{due, std::nullopt});
-    spdlog::warn(R"({{"event":"late_charge","hold_id":{},"request_id":{},"amount_nanos":{}}})",
-                 abandoned.hold.id, nlohmann::json(abandoned.hold.request_id).dump(), due);
+    log_event(spdlog::level::warn, "late_charge",
+              {{"hold_id", abandoned.hold.id},
+               {"request_id", abandoned.hold.request_id},
+               {"amount_nanos", due}});
     out.durable_seq = append([movement](Store& store) { write_movement(store, movement); });
     out.entry = std::move(movement.entry);
     out.available_nanos = account.balance_nanos - account.reserved_nanos;
@@ -268,10 +268,11 @@ WriteSeq Ledger::close_abandoned(const HoldRecord& hold, bool may_still_settle) 
             store.close_hold(hold_id, HoldState::abandoned, at);
             write_movement(store, movement);
         },
-        [line = fmt::format(
-             R"({{"event":"hold_abandoned","hold_id":{},"account_id":{},"amount_nanos":{},"request_id":{},"rule":"{}"}})",
-             hold.id, hold.account_id, hold.amount_nanos, nlohmann::json(hold.request_id).dump(),
-             rule)](bool committed) {
+        [line = event_line("hold_abandoned", {{"hold_id", hold.id},
+                                              {"account_id", hold.account_id},
+                                              {"amount_nanos", hold.amount_nanos},
+                                              {"request_id", hold.request_id},
+                                              {"rule", rule}})](bool committed) {
             if (committed) spdlog::warn(line);
         });
 }

@@ -5,6 +5,7 @@
 #include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
 
+#include "creditgate/observe/event_log.hpp"
 #include "creditgate/pricing/decimal.hpp"
 #include "creditgate/proxy/header_policy.hpp"
 #include "creditgate/usage/charge_rule.hpp"
@@ -57,8 +58,8 @@ Exchange::Exchange(ProxyContext& context, std::shared_ptr<HttpSession> session, 
 Exchange::~Exchange() {
     if (hold_open_) {
         // Reaching here with an open hold is a bug on some path; the hold still ends once.
-        spdlog::error(R"({{"event":"hold_released_by_destructor","request_id":"{}","hold_id":{}}})",
-                      record_.request_id, hold_id_);
+        log_event(spdlog::level::err, "hold_released_by_destructor",
+                  {{"request_id", record_.request_id}, {"hold_id", hold_id_}});
         context_.ledger.release(hold_id_);
     }
     context_.in_flight.fetch_sub(1, std::memory_order_relaxed);
@@ -158,8 +159,8 @@ void Exchange::forward() {
 void Exchange::on_upstream_header(UpstreamFailure failure) {
     if (finished_) return;
     if (failure != UpstreamFailure::none) {
-        spdlog::warn(R"({{"event":"upstream_failed","request_id":"{}","failure":{}}})",
-                     record_.request_id, static_cast<int>(failure));
+        log_event(spdlog::level::warn, "upstream_failed",
+                  {{"request_id", record_.request_id}, {"failure", to_string(failure)}});
         return fail_before_reply(upstream_error_for(failure));
     }
     record_.upstream_first_byte_us = call_->time_to_header().count();
@@ -186,9 +187,7 @@ void Exchange::read_whole_body() {
     parser.get().body().size = read_buffer_.size();
     call_->connection().read_some(
         parser, std::chrono::milliseconds(context_.config->limits.upstream_idle_ms),
-        [self = shared_from_this()](beast::error_code ec, std::size_t) {
-            self->on_body_read(ec);
-        });
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_body_read(ec); });
 }
 
 void Exchange::on_body_read(beast::error_code ec) {
@@ -404,9 +403,10 @@ void Exchange::charge(std::function<void(const SettleOutcome&)> then) {
     record_.completion_tokens = charge.tokens.completion_tokens;
     if (charge.estimated) add_flag("estimated");
     if (outcome.result != LedgerResult::ok) {
-        spdlog::critical(
-            R"({{"event":"settle_failed","request_id":"{}","hold_id":{},"result":"{}"}})",
-            record_.request_id, hold_id_, to_string(outcome.result));
+        log_event(spdlog::level::critical, "settle_failed",
+                  {{"request_id", record_.request_id},
+                   {"hold_id", hold_id_},
+                   {"result", to_string(outcome.result)}});
         return then(outcome);
     }
     record_.cost_nanos = -outcome.entry.amount_nanos;
@@ -432,8 +432,8 @@ void Exchange::release_hold() {
     hold_open_ = false;
     const auto result = context_.ledger.release(hold_id_);
     if (result != LedgerResult::ok) {
-        spdlog::critical(R"({{"event":"release_failed","request_id":"{}","result":"{}"}})",
-                         record_.request_id, to_string(result));
+        log_event(spdlog::level::critical, "release_failed",
+                  {{"request_id", record_.request_id}, {"result", to_string(result)}});
     }
 }
 

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <nlohmann/json.hpp>
 
+#include "creditgate/observe/event_log.hpp"
 #include "creditgate/observe/thread_name.hpp"
 
 namespace creditgate {
@@ -94,9 +94,11 @@ void Writer::run() {
             std::move(queue_.begin(), queue_.end(), std::back_inserter(batch));
             queue_.clear();
             lock.unlock();
-            spdlog::critical(
-                R"({{"event":"ledger_records_lost","jobs":{},"first_seq":{},"last_seq":{},"why":"the store kept failing while stopping; these were never committed"}})",
-                batch.size(), batch.front().seq, batch.back().seq);
+            log_event(spdlog::level::critical, "ledger_records_lost",
+                      {{"jobs", batch.size()},
+                       {"first_seq", batch.front().seq},
+                       {"last_seq", batch.back().seq},
+                       {"why", "the store kept failing while stopping; never committed"}});
             finish_batch(batch, std::vector<bool>(batch.size(), false), false);
             batch.clear();
             break;
@@ -139,8 +141,7 @@ bool Writer::run_batch(std::deque<Queued>& batch) {
                 try {
                     job.apply(*store_);
                 } catch (const StoreError& e) {
-                    spdlog::error(R"({{"event":"store_query_failed","error":{}}})",
-                                  nlohmann::json(e.what()).dump());
+                    log_event(spdlog::level::err, "store_query_failed", {{"error", e.what()}});
                     failed[i] = true;
                     throw QueryFailed{};
                 }
@@ -153,8 +154,8 @@ bool Writer::run_batch(std::deque<Queued>& batch) {
             rollback();
             ++attempt;
             commits_failing_.store(true, std::memory_order_relaxed);
-            spdlog::error(R"({{"event":"store_commit_failed","attempt":{},"error":{}}})", attempt,
-                          nlohmann::json(e.what()).dump());
+            log_event(spdlog::level::err, "store_commit_failed",
+                      {{"attempt", attempt}, {"error", e.what()}});
             bool stopping = false;
             {
                 std::lock_guard lock(mutex_);
@@ -170,7 +171,7 @@ bool Writer::run_batch(std::deque<Queued>& batch) {
         }
     }
     if (commits_failing_.exchange(false, std::memory_order_relaxed)) {
-        spdlog::warn(R"({{"event":"store_commit_recovered","attempts":{}}})", attempt + 1);
+        log_event(spdlog::level::warn, "store_commit_recovered", {{"attempts", attempt + 1}});
     }
     on_committed_();
     durable_seq_.store(batch.back().seq, std::memory_order_release);

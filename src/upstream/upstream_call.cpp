@@ -2,15 +2,31 @@
 
 #include <boost/asio/error.hpp>
 
+#include "creditgate/config/host_port.hpp"
+
 namespace creditgate {
+
+const char* to_string(UpstreamFailure failure) {
+    switch (failure) {
+        case UpstreamFailure::none:
+            return "none";
+        case UpstreamFailure::unreachable:
+            return "unreachable";
+        case UpstreamFailure::send_failed:
+            return "send_failed";
+        case UpstreamFailure::timeout:
+            return "timeout";
+        case UpstreamFailure::malformed:
+            return "malformed";
+    }
+    return "malformed";
+}
 
 void set_provider_headers(const ProviderConfig& provider, UpstreamRequest& request) {
     const bool default_port = (provider.scheme == "https" && provider.port == 443) ||
                               (provider.scheme == "http" && provider.port == 80);
-    auto host =
-        provider.host.find(':') != std::string::npos ? "[" + provider.host + "]" : provider.host;
-    request.set(http::field::host,
-                default_port ? host : host + ":" + std::to_string(provider.port));
+    request.set(http::field::host, default_port ? bracketed_host(provider.host)
+                                                : host_port(provider.host, provider.port));
     // The caller's own credentials never reach the provider: they are replaced, always.
     request.erase(http::field::authorization);
     if (!provider.api_key.empty()) {

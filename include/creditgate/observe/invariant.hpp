@@ -6,13 +6,18 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
+#include <string>
+
+#include "creditgate/observe/event_log.hpp"
 
 namespace creditgate::detail {
 
 [[noreturn]] inline void invariant_failed(const char* condition, const char* what, const char* file,
                                           int line) {
-    spdlog::critical(R"({{"event":"invariant_failed","check":"{}","what":"{}","at":"{}:{}"}})",
-                     condition, what, file, line);
+    log_event(spdlog::level::critical, "invariant_failed",
+              {{"check", condition},
+               {"what", what},
+               {"at", std::string(file) + ":" + std::to_string(line)}});
     spdlog::shutdown();  // flush the line above before the process ends
     std::abort();
 }

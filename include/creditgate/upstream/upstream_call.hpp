@@ -28,6 +28,8 @@ enum class UpstreamFailure {
     malformed,  // not an HTTP reply
 };
 
+const char* to_string(UpstreamFailure failure);
+
 // Host (with the port unless it is the scheme's default) and the provider's credentials.
 void set_provider_headers(const ProviderConfig& provider, UpstreamRequest& request);
 
