@@ -1,0 +1,122 @@
+// The one rule that decides what a finished request is charged, table-driven: one row per
+// ending, named for why it is charged what it is.
+#include "creditgate/usage/charge_rule.hpp"
+
+#include <gtest/gtest.h>
+
+#include <limits>
+
+namespace creditgate {
+namespace {
+
+constexpr ModelPrice kMini{150'000'000, 75'000'000, 600'000'000};  // 0.15 / 0.075 / 0.60
+constexpr Markup kTenPercent{10'000'000'000, 0};
+
+ReportedUsage usage(std::optional<std::int64_t> prompt, std::optional<std::int64_t> completion,
+                    std::optional<std::int64_t> cached = std::nullopt) {
+    ReportedUsage out;
+    out.prompt_tokens = prompt;
+    out.completion_tokens = completion;
+    out.cached_tokens = cached;
+    out.raw = R"({"usage":"as sent"})";
+    return out;
+}
+
+struct Row {
+    const char* why;
+    std::optional<ReportedUsage> usage;
+    std::int64_t prompt_bound_tokens;
+    std::int64_t output_bytes;
+    TokenCounts expected_tokens;
+    bool expected_estimated;
+    const char* expected_flags;
+};
+
+TEST(ChargeRule, EveryEndingIsChargedByTheOneRule) {
+    const Cost quote{9'000, 900, 9'900};
+    const std::int64_t huge = std::numeric_limits<std::int64_t>::max() / 2;
+    const Row rows[] = {
+        {"reported usage is charged exactly",
+         usage(1'000, 200),
+         5'000,
+         800,
+         {1'000, 0, 200},
+         false,
+         ""},
+        {"cached tokens are part of the prompt, priced once",
+         usage(1'000, 200, 600),
+         5'000,
+         800,
+         {1'000, 600, 200},
+         false,
+         ""},
+        {"missing usage is the prompt bound plus the bytes relayed, never zero",
+         std::nullopt,
+         5'000,
+         800,
+         {5'000, 0, 800},
+         true,
+         ""},
+        {"half-reported usage is missing usage",
+         usage(1'000, std::nullopt),
+         5'000,
+         800,
+         {5'000, 0, 800},
+         true,
+         ""},
+        {"a client gone before any output still pays the prompt bound",
+         std::nullopt,
+         5'000,
+         0,
+         {5'000, 0, 0},
+         true,
+         ""},
+        {"cached above prompt is inconsistent: estimated instead",
+         usage(10, 5, 50),
+         5'000,
+         800,
+         {5'000, 0, 800},
+         true,
+         ""},
+        {"a cost that cannot be computed charges the quote",
+         usage(huge, huge),
+         huge,
+         huge,
+         {huge, 0, huge},
+         true,
+         "quote"},
+    };
+    for (const auto& row : rows) {
+        SCOPED_TRACE(row.why);
+        const auto bill = bill_for(BillInputs{kMini, kTenPercent, quote, row.usage,
+                                              row.prompt_bound_tokens, row.output_bytes});
+        EXPECT_EQ(bill.tokens.prompt_tokens, row.expected_tokens.prompt_tokens);
+        EXPECT_EQ(bill.tokens.cached_tokens, row.expected_tokens.cached_tokens);
+        EXPECT_EQ(bill.tokens.completion_tokens, row.expected_tokens.completion_tokens);
+        EXPECT_EQ(bill.estimated, row.expected_estimated);
+        EXPECT_EQ(bill.flags, row.expected_flags);
+        if (std::string_view(row.expected_flags) == "quote") {
+            EXPECT_EQ(bill.cost.total_nanos, quote.total_nanos);
+        } else {
+            const auto cost = compute_cost(kMini, kTenPercent, bill.tokens);
+            ASSERT_EQ(cost.result, CostResult::ok);
+            EXPECT_EQ(bill.cost.total_nanos, cost.cost.total_nanos);
+            EXPECT_GT(bill.cost.total_nanos, 0);
+        }
+        if (row.usage) {
+            EXPECT_EQ(bill.raw_usage, row.usage->raw);
+        }
+    }
+}
+
+TEST(ChargeRule, TheSameUsageCostsTheSameStreamedOrNot) {
+    // The exchange feeds the rule the same usage whether it came in a body or a stream's last
+    // chunk; nothing else in the rule depends on how the reply travelled.
+    const Cost quote{1, 0, 1};
+    const auto a = bill_for(BillInputs{kMini, kTenPercent, quote, usage(321, 45), 999, 10});
+    const auto b = bill_for(BillInputs{kMini, kTenPercent, quote, usage(321, 45), 999, 700});
+    EXPECT_EQ(a.cost.total_nanos, b.cost.total_nanos);
+}
+
+}  // namespace
+}  // namespace creditgate
