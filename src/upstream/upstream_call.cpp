@@ -51,7 +51,8 @@ void UpstreamCall::start(std::shared_ptr<void> owner, std::function<void()> sent
 
 void UpstreamCall::attempt(bool fresh_connection) {
     started_ = std::chrono::steady_clock::now();
-    if (!fresh_connection) connection_ = pool_.take_idle();
+    // A retry must not reuse the connection that just failed (it would fail again, forever).
+    connection_ = fresh_connection ? nullptr : pool_.take_idle();
     if (connection_) {
         reused_ = true;
         return on_connected({});
