@@ -144,6 +144,7 @@ export const DEFAULT_PRICE = { input: '0.15', cached_input: '0.075', output: '0.
 export const MOCK_MODELS = [
   'mock-fixed', 'mock-cached', 'mock-no-usage', 'mock-slow-stream', 'mock-cutoff',
   'mock-error-429', 'mock-error-500', 'mock-hang', 'mock-usage-from-header',
+  'mock-stream-error', 'mock-drop-reused',
 ];
 
 /** A TCP port on 127.0.0.1 with nothing listening on it (bound, then closed). */

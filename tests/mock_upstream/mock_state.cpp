@@ -26,6 +26,7 @@ std::string Stats::to_json_text() const {
         {"streams_started", streams_started.load()},
         {"streams_completed", streams_completed.load()},
         {"streams_aborted_by_client", streams_aborted_by_client.load()},
+        {"requests_dropped", requests_dropped.load()},
     };
     return stats.dump();
 }

@@ -23,6 +23,7 @@ struct Stats {
     std::atomic<std::uint64_t> streams_started{0};
     std::atomic<std::uint64_t> streams_completed{0};
     std::atomic<std::uint64_t> streams_aborted_by_client{0};
+    std::atomic<std::uint64_t> requests_dropped{0};  // mock-drop-reused: closed, not answered
 
     std::string to_json_text() const;
 };
