@@ -128,7 +128,7 @@ std::vector<std::string> parse_forward_headers(const nlohmann::json& value,
         if (!is_header_token(name)) {
             throw ConfigError(item_path, "must be an HTTP header name of 1 to " +
                                              std::to_string(kMaxHeaderNameChars) +
-                                             " characters (letters, digits, - and _)");
+                                             " characters: letters, digits and !#$%&'*+-.^_`|~");
         }
         std::transform(name.begin(), name.end(), name.begin(),
                        [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
