@@ -33,6 +33,7 @@ constexpr int kMaxThreads = 256;
 constexpr std::size_t kMaxModelNameChars = 256;
 constexpr std::int64_t kMaxOutputTokens = 10'000'000;
 constexpr std::size_t kMinAdminTokenChars = 16;
+constexpr std::size_t kMaxServiceTierChars = 32;
 // 1000 % turns a 1-credit call into 11 credits: anything above is almost surely a typo.
 constexpr std::int64_t kMaxMarkupPercentNanos = 1000 * kNanosPerCredit;
 
@@ -207,7 +208,8 @@ void parse_database(const json& value, Config& config) {
 }
 
 void parse_ledger(const json& value, LedgerSettings& ledger) {
-    const ObjectReader reader(value, "ledger", {"hold_timeout_s", "on_abandoned"});
+    const ObjectReader reader(value, "ledger",
+                              {"hold_timeout_s", "on_abandoned", "on_empty_reply"});
     if (const auto* timeout = reader.optional("hold_timeout_s")) {
         ledger.hold_timeout_s =
             config_detail::require_integer(*timeout, reader.path_of("hold_timeout_s"), 10, 86'400);
@@ -221,6 +223,17 @@ void parse_ledger(const json& value, LedgerSettings& ledger) {
             ledger.on_abandoned = AbandonRule::charge_quote;
         } else {
             throw ConfigError(path, "must be \"void\" or \"charge_quote\"");
+        }
+    }
+    if (const auto* rule = reader.optional("on_empty_reply")) {
+        const std::string path = reader.path_of("on_empty_reply");
+        const std::string text = config_detail::require_string(*rule, path);
+        if (text == "void") {
+            ledger.on_empty_reply = EmptyReplyRule::void_hold;
+        } else if (text == "prompt_estimate") {
+            ledger.on_empty_reply = EmptyReplyRule::prompt_estimate;
+        } else {
+            throw ConfigError(path, "must be \"void\" or \"prompt_estimate\"");
         }
     }
 }
@@ -282,15 +295,59 @@ void parse_providers(const json& value, const EnvLookup& env, Config& config) {
     }
 }
 
+// input, cached_input (defaults to input) and output of a model or of one of its service tiers.
+ModelPrice parse_price(const ObjectReader& reader) {
+    ModelPrice price;
+    price.input_nanos_per_mtok = config_detail::require_decimal_nanos(
+        reader.required("input"), reader.path_of("input"), "2.50");
+    price.cached_input_nanos_per_mtok = price.input_nanos_per_mtok;
+    if (const auto* cached = reader.optional("cached_input")) {
+        price.cached_input_nanos_per_mtok =
+            config_detail::require_decimal_nanos(*cached, reader.path_of("cached_input"), "1.25");
+    }
+    price.output_nanos_per_mtok = config_detail::require_decimal_nanos(
+        reader.required("output"), reader.path_of("output"), "10.00");
+    return price;
+}
+
+bool is_service_tier_name(const std::string& name) {
+    return !name.empty() && name.size() <= kMaxServiceTierChars &&
+           std::all_of(name.begin(), name.end(), [](unsigned char c) {
+               return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+           });
+}
+
+std::map<std::string, ModelPrice, std::less<>> parse_service_tiers(const json& value,
+                                                                   const std::string& path) {
+    config_detail::require_object(value, path);
+    std::map<std::string, ModelPrice, std::less<>> tiers;
+    for (const auto& item : value.items()) {
+        const std::string tier_path = config_detail::entry_path(path, item.key());
+        if (!is_service_tier_name(item.key())) {
+            throw ConfigError(tier_path, "a service tier name must be 1 to " +
+                                             std::to_string(kMaxServiceTierChars) +
+                                             " characters from a-z 0-9 _ -");
+        }
+        if (item.key() == "auto" || item.key() == "default") {
+            throw ConfigError(tier_path,
+                              "\"auto\" and \"default\" use the model's own input and output "
+                              "prices; list only the other tiers (\"flex\", \"priority\")");
+        }
+        const ObjectReader reader(item.value(), tier_path, {"input", "cached_input", "output"});
+        tiers.emplace(item.key(), parse_price(reader));
+    }
+    return tiers;
+}
+
 ModelConfig parse_model(const std::string& name, const json& value, const std::string& path,
                         const Config& config) {
     if (name.empty() || name.size() > kMaxModelNameChars || has_control_character(name)) {
         throw ConfigError(path, "a model name must be 1 to " + std::to_string(kMaxModelNameChars) +
                                     " characters without control characters");
     }
-    const ObjectReader reader(
-        value, path,
-        {"provider", "upstream_model", "input", "cached_input", "output", "max_output_tokens"});
+    const ObjectReader reader(value, path,
+                              {"provider", "upstream_model", "input", "cached_input", "output",
+                               "service_tiers", "max_output_tokens"});
     ModelConfig model;
     model.name = name;
 
@@ -314,16 +371,10 @@ ModelConfig parse_model(const std::string& name, const json& value, const std::s
         }
     }
 
-    ModelPrice& price = model.price;
-    price.input_nanos_per_mtok = config_detail::require_decimal_nanos(
-        reader.required("input"), reader.path_of("input"), "2.50");
-    price.cached_input_nanos_per_mtok = price.input_nanos_per_mtok;
-    if (const auto* cached = reader.optional("cached_input")) {
-        price.cached_input_nanos_per_mtok =
-            config_detail::require_decimal_nanos(*cached, reader.path_of("cached_input"), "1.25");
+    model.price = parse_price(reader);
+    if (const auto* tiers = reader.optional("service_tiers")) {
+        model.service_tier_prices = parse_service_tiers(*tiers, reader.path_of("service_tiers"));
     }
-    price.output_nanos_per_mtok = config_detail::require_decimal_nanos(
-        reader.required("output"), reader.path_of("output"), "10.00");
 
     model.max_output_tokens =
         config_detail::require_integer(reader.required("max_output_tokens"),
@@ -348,10 +399,17 @@ std::string compute_price_version(const Config& config) {
     canonical["markup"] = {{"percent_nanos", config.markup.percent_nanos},
                            {"fixed_nanos", config.markup.fixed_nanos}};
     json models = json::object();
+    const auto canonical_price = [](const ModelPrice& price) {
+        return json{{"input_nanos_per_mtok", price.input_nanos_per_mtok},
+                    {"cached_input_nanos_per_mtok", price.cached_input_nanos_per_mtok},
+                    {"output_nanos_per_mtok", price.output_nanos_per_mtok}};
+    };
     for (const auto& [name, model] : config.models) {
-        models[name] = {{"input_nanos_per_mtok", model.price.input_nanos_per_mtok},
-                        {"cached_input_nanos_per_mtok", model.price.cached_input_nanos_per_mtok},
-                        {"output_nanos_per_mtok", model.price.output_nanos_per_mtok}};
+        models[name] = canonical_price(model.price);
+        // Only when present, so a table without tiers keeps the version it had before tiers.
+        for (const auto& [tier, price] : model.service_tier_prices) {
+            models[name]["service_tiers"][tier] = canonical_price(price);
+        }
     }
     canonical["models"] = std::move(models);
     const std::string text = canonical.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -368,6 +426,14 @@ std::string compute_price_version(const Config& config) {
 }
 
 }  // namespace
+
+const ModelPrice* price_for(const ModelConfig& model, std::string_view service_tier) {
+    if (service_tier.empty() || service_tier == "auto" || service_tier == "default") {
+        return &model.price;
+    }
+    const auto tier = model.service_tier_prices.find(service_tier);
+    return tier == model.service_tier_prices.end() ? nullptr : &tier->second;
+}
 
 std::optional<std::string> process_env(const std::string& name) {
     const char* value = std::getenv(name.c_str());

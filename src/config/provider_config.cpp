@@ -6,7 +6,10 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <string_view>
+#include <vector>
 
+#include "creditgate/config/forward_headers.hpp"
 #include "json_fields.hpp"
 
 namespace creditgate::config_detail {
@@ -98,6 +101,50 @@ bool is_valid_provider_name(const std::string& name) {
            });
 }
 
+constexpr std::size_t kMaxForwardHeaders = 64;
+constexpr std::size_t kMaxHeaderNameChars = 64;
+
+// An HTTP field name is a token (RFC 9110 5.1): letters, digits and !#$%&'*+-.^_`|~.
+bool is_header_token(const std::string& name) {
+    constexpr std::string_view kSymbols = "!#$%&'*+-.^_`|~";
+    return !name.empty() && name.size() <= kMaxHeaderNameChars &&
+           std::all_of(name.begin(), name.end(), [&](unsigned char c) {
+               return std::isalnum(c) != 0 ||
+                      kSymbols.find(static_cast<char>(c)) != std::string_view::npos;
+           });
+}
+
+std::vector<std::string> parse_forward_headers(const nlohmann::json& value,
+                                               const std::string& path) {
+    if (!value.is_array() || value.size() > kMaxForwardHeaders) {
+        throw ConfigError(path, "must be an array of at most " +
+                                    std::to_string(kMaxForwardHeaders) +
+                                    " header names, like [\"x-portkey-trace-id\"]");
+    }
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+        const std::string item_path = path + "[" + std::to_string(i) + "]";
+        std::string name = require_non_empty_string(value[i], item_path);
+        if (!is_header_token(name)) {
+            throw ConfigError(item_path, "must be an HTTP header name of 1 to " +
+                                             std::to_string(kMaxHeaderNameChars) +
+                                             " characters: letters, digits and !#$%&'*+-.^_`|~");
+        }
+        std::transform(name.begin(), name.end(), name.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        if (is_never_forwarded_header(name)) {
+            throw ConfigError(item_path, "\"" + name +
+                                             "\" is never forwarded (a credential, a hop-by-hop "
+                                             "header or one creditgate sets itself)");
+        }
+        if (std::find(names.begin(), names.end(), name) != names.end()) {
+            throw ConfigError(item_path, "duplicate header name \"" + name + "\"");
+        }
+        names.push_back(std::move(name));
+    }
+    return names;
+}
+
 }  // namespace
 
 ProviderConfig parse_provider(const std::string& name, const nlohmann::json& value,
@@ -107,7 +154,8 @@ ProviderConfig parse_provider(const std::string& name, const nlohmann::json& val
                           "a provider name must be 1 to 64 characters from "
                           "A-Z a-z 0-9 _ - .");
     }
-    const ObjectReader reader(value, json_path, {"base_url", "api_key_env", "ca_file"});
+    const ObjectReader reader(value, json_path,
+                              {"base_url", "api_key_env", "ca_file", "forward_headers"});
     ProviderConfig provider;
     provider.name = name;
 
@@ -142,6 +190,10 @@ ProviderConfig parse_provider(const std::string& name, const nlohmann::json& val
             throw ConfigError(ca_path, "cannot read the CA file \"" + provider.ca_file +
                                            "\" (expected a readable PEM file)");
         }
+    }
+    if (const auto* headers = reader.optional("forward_headers")) {
+        provider.forward_headers =
+            parse_forward_headers(*headers, reader.path_of("forward_headers"));
     }
     return provider;
 }

@@ -93,6 +93,25 @@ CostOutcome compute_cost(const ModelPrice& price, const Markup& markup, const To
     return out;
 }
 
+std::int64_t dearest_class_nanos_per_mtok(const ModelPrice& price) {
+    return std::max({price.input_nanos_per_mtok, price.cached_input_nanos_per_mtok,
+                     price.output_nanos_per_mtok});
+}
+
+CostOutcome compute_cost(const ModelPrice& price, const Markup& markup, const TokenCounts& tokens,
+                         std::int64_t unaccounted_tokens) {
+    if (unaccounted_tokens < 0) return CostOutcome{CostResult::negative_tokens, {}};
+    const CostOutcome priced = compute_cost(price, markup, tokens);
+    if (priced.result != CostResult::ok || unaccounted_tokens == 0) return priced;
+    // The classes' provider cost fits int64, the extra class is below 2^126 / 10^6: exact.
+    const i128 provider_nanos = static_cast<i128>(priced.cost.provider_nanos) +
+                                class_cost(unaccounted_tokens, dearest_class_nanos_per_mtok(price));
+    const CostOutcome out = finish(provider_nanos, markup);
+    assert(!non_negative(price, markup) || charges_at_least_provider(out));
+    assert(out.result != CostResult::ok || out.cost.total_nanos >= priced.cost.total_nanos);
+    return out;
+}
+
 CostOutcome compute_quote(const ModelPrice& price, const Markup& markup,
                           std::int64_t prompt_tokens_bound, std::int64_t max_output_tokens) {
     if (prompt_tokens_bound < 0 || max_output_tokens < 0) {

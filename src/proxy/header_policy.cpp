@@ -2,29 +2,31 @@
 
 #include <algorithm>
 #include <array>
-#include <string_view>
 
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/rfc7230.hpp>
 #include <boost/range/iterator_range.hpp>
+
+#include "creditgate/config/forward_headers.hpp"
 
 namespace creditgate {
 
 namespace http = boost::beast::http;
+using boost::beast::iequals;
 
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
-constexpr std::array<std::string_view, 19> kRequestDenied = {
-    "authorization", "proxy-authorization", "api-key",        "x-api-key",        "cookie",
-    "host",          "connection",          "keep-alive",     "proxy-connection", "te",
-    "trailer",       "transfer-encoding",   "upgrade",        "content-length",   "accept-encoding",
-    "expect",        "openai-organization", "openai-project", "x-request-id",
+// The request headers of the OpenAI API that do not change who pays or what is billed.
+// openai-organization and openai-project are left out on purpose: with the operator's key they
+// would let a client pick which of the operator's organisations or projects is billed.
+constexpr std::array<std::string_view, 4> kOpenAiShapeHeaders = {
+    "accept",
+    "content-type",
+    "user-agent",
+    "openai-beta",
 };
+// The official SDKs' telemetry (x-stainless-lang, -retry-count, -timeout, ...).
+constexpr std::string_view kOpenAiShapePrefix = "x-stainless-";
 
 constexpr std::array<std::string_view, 3> kResponseAllowed = {
     "content-type",
@@ -32,19 +34,17 @@ constexpr std::array<std::string_view, 3> kResponseAllowed = {
     "openai-version",
 };
 
+bool listed(std::span<const std::string_view> names, std::string_view name) {
+    return std::any_of(names.begin(), names.end(),
+                       [&](std::string_view listed_name) { return iequals(listed_name, name); });
+}
+
 // Headers the client named in its Connection header are hop-by-hop too (RFC 9110 7.6.1).
 bool named_in_connection(const http::fields& from, std::string_view name) {
     for (const auto& value :
          boost::make_iterator_range(from.equal_range(http::field::connection))) {
-        std::string_view tokens = value.value();
-        while (!tokens.empty()) {
-            auto comma = tokens.find(',');
-            auto token = tokens.substr(0, comma);
-            while (token.starts_with(' ') || token.starts_with('\t')) token.remove_prefix(1);
-            while (token.ends_with(' ') || token.ends_with('\t')) token.remove_suffix(1);
+        for (const auto token : http::token_list{value.value()}) {
             if (iequals(token, name)) return true;
-            if (comma == std::string_view::npos) break;
-            tokens.remove_prefix(comma + 1);
         }
     }
     return false;
@@ -52,24 +52,37 @@ bool named_in_connection(const http::fields& from, std::string_view name) {
 
 }  // namespace
 
-void copy_request_headers(const http::fields& from, http::fields& to) {
+bool is_openai_shape_header(std::string_view name) {
+    return listed(kOpenAiShapeHeaders, name) ||
+           (name.size() > kOpenAiShapePrefix.size() &&
+            iequals(name.substr(0, kOpenAiShapePrefix.size()), kOpenAiShapePrefix));
+}
+
+void copy_request_headers(const http::fields& from, http::fields& to,
+                          std::span<const std::string> forward_headers) {
     const bool has_connection = from.find(http::field::connection) != from.end();
     for (const auto& field : from) {
-        auto name = field.name_string();
-        bool denied = std::any_of(kRequestDenied.begin(), kRequestDenied.end(),
-                                  [&](std::string_view d) { return iequals(d, name); }) ||
-                      (has_connection && named_in_connection(from, name));
-        if (!denied) to.insert(name, field.value());
+        const auto name = field.name_string();
+        const bool allowed =
+            is_openai_shape_header(name) ||
+            std::any_of(forward_headers.begin(), forward_headers.end(),
+                        [&](const std::string& extra) { return iequals(extra, name); });
+        if (!allowed || is_never_forwarded_header(name)) continue;
+        if (has_connection && named_in_connection(from, name)) continue;
+        to.insert(name, field.value());
     }
     // We parse the reply for usage: it must not be compressed.
     to.set(http::field::accept_encoding, "identity");
 }
 
+void copy_request_headers(const http::fields& from, http::fields& to) {
+    copy_request_headers(from, to, {});
+}
+
 void copy_response_headers(const http::fields& from, http::fields& to) {
     for (const auto& field : from) {
-        auto name = field.name_string();
-        if (std::any_of(kResponseAllowed.begin(), kResponseAllowed.end(),
-                        [&](std::string_view a) { return iequals(a, name); })) {
+        const auto name = field.name_string();
+        if (listed(kResponseAllowed, name)) {
             to.set(name, field.value());
         } else if (iequals(name, "retry-after")) {
             to.set(http::field::retry_after, field.value());

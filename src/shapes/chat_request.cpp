@@ -22,6 +22,30 @@ std::optional<ApiError> read_positive(const nlohmann::json& body, const char* fi
     return std::nullopt;
 }
 
+// Parameters that make the provider bill more than tokens at the model's price, and that no
+// price entry can price yet: refused rather than sold at the wrong price.
+std::optional<ApiError> refuse_unpriced_parameters(const nlohmann::json& body) {
+    if (auto it = body.find("modalities"); it != body.end() && it->is_array()) {
+        if (std::find(it->begin(), it->end(), "audio") != it->end()) {
+            return invalid(
+                "Audio output is not available through this gateway: 'modalities' "
+                "must not contain \"audio\".",
+                "modalities");
+        }
+    }
+    if (auto it = body.find("audio"); it != body.end() && !it->is_null()) {
+        return invalid("Audio output is not available through this gateway: remove 'audio'.",
+                       "audio");
+    }
+    if (auto it = body.find("web_search_options"); it != body.end() && !it->is_null()) {
+        return invalid(
+            "Web search is not available through this gateway: remove "
+            "'web_search_options'.",
+            "web_search_options");
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 std::variant<ChatRequest, ApiError> parse_chat_request(std::string_view text) {
@@ -75,6 +99,11 @@ std::variant<ChatRequest, ApiError> parse_chat_request(std::string_view text) {
         }
         request.choices = it->get<std::int64_t>();
     }
+    if (auto it = body.find("service_tier"); it != body.end() && !it->is_null()) {
+        if (!it->is_string()) return invalid("'service_tier' must be a string.", "service_tier");
+        request.service_tier = it->get<std::string>();
+    }
+    if (auto error = refuse_unpriced_parameters(body)) return *error;
     std::optional<std::int64_t> max_tokens;
     std::optional<std::int64_t> max_completion_tokens;
     if (auto error = read_positive(body, "max_tokens", max_tokens)) return *error;
@@ -86,6 +115,17 @@ std::variant<ChatRequest, ApiError> parse_chat_request(std::string_view text) {
             std::max(max_tokens.value_or(0), max_completion_tokens.value_or(0));
     }
     return request;
+}
+
+std::variant<const ModelPrice*, ApiError> price_for_request(const ChatRequest& request,
+                                                            const ModelConfig& model) {
+    if (const ModelPrice* price = price_for(model, request.service_tier)) return price;
+    std::string offered = "\"auto\", \"default\"";
+    for (const auto& [tier, price] : model.service_tier_prices) offered += ", \"" + tier + "\"";
+    // The tier is not echoed: it is the client's text, and the list says what would work.
+    return invalid("This service_tier is not available for the model '" + model.name +
+                       "'. Use one of: " + offered + ".",
+                   "service_tier");
 }
 
 std::int64_t output_tokens_bound(const ChatRequest& request, const ModelConfig& model) {

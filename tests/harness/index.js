@@ -18,8 +18,14 @@ export * from './load.js';
  * running and asserts it exited 0, then stops the mock and removes the temp dir.
  */
 export class TestEnv {
-  constructor({ limits = {}, markup, threads } = {}) {
+  /**
+   * `secrets`: {adminToken, providerKey} to use instead of random ones; `configure(config)`:
+   * edits the generated config (extra models, provider fields) before the gateway starts.
+   */
+  constructor({ limits = {}, markup, threads, secrets, configure } = {}) {
     this.options = { limits, markup, threads };
+    this.fixedSecrets = secrets;
+    this.configure = configure;
     this.gateways = [];
   }
 
@@ -28,9 +34,11 @@ export class TestEnv {
     this.dir = this.temp.dir;
     try {
       this.mock = await MockUpstream.start();
-      this.secrets = { adminToken: randomSecret('it-admin-'), providerKey: randomSecret('mock-provider-key-') };
+      this.secrets = this.fixedSecrets
+        ?? { adminToken: randomSecret('it-admin-'), providerKey: randomSecret('mock-provider-key-') };
       this.dbPath = path.join(this.dir, 'cg.db');
       this.config = await gatewayConfig({ mock: this.mock, dbPath: this.dbPath, ...this.options });
+      this.configure?.(this.config);
       this.markup = markupOf(this.config.markup);
       await this.startGateway();
     } catch (error) {

@@ -144,7 +144,11 @@ export const DEFAULT_PRICE = { input: '0.15', cached_input: '0.075', output: '0.
 export const MOCK_MODELS = [
   'mock-fixed', 'mock-cached', 'mock-no-usage', 'mock-slow-stream', 'mock-cutoff',
   'mock-error-429', 'mock-error-500', 'mock-hang', 'mock-usage-from-header',
+  'mock-stream-error', 'mock-drop-reused',
 ];
+
+/** The request headers that steer the mock (tests/mock_upstream/README.md). */
+export const MOCK_HEADERS = ['x-mock-chunks', 'x-mock-delay-ms', 'x-mock-first-delay-ms', 'x-mock-usage'];
 
 /** A TCP port on 127.0.0.1 with nothing listening on it (bound, then closed). */
 export async function closedPort() {
@@ -174,7 +178,8 @@ export async function gatewayConfig({ mock, dbPath, limits = {}, markup = { perc
     limits: { shutdown_grace_ms: 20_000, ...limits },
     markup,
     providers: {
-      mock: { base_url: `${mock.url}/v1`, api_key_env: 'MOCK_UPSTREAM_KEY' },
+      // The mock is steered by x-mock-* request headers: forwarded only because it lists them.
+      mock: { base_url: `${mock.url}/v1`, api_key_env: 'MOCK_UPSTREAM_KEY', forward_headers: MOCK_HEADERS },
       dead: { base_url: `http://127.0.0.1:${await closedPort()}/v1`, api_key_env: 'MOCK_UPSTREAM_KEY' },
     },
     models,

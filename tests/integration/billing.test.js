@@ -207,7 +207,10 @@ describe('streamed completions', { timeout: SUITE_TIMEOUT_MS }, () => {
 });
 
 describe('what the upstream receives', { timeout: SUITE_TIMEOUT_MS }, () => {
-  const env = new TestEnv();
+  // x-end-to-end: a header the provider accepts (forward_headers), to tell hop-by-hop apart.
+  const env = new TestEnv({
+    configure(config) { config.providers.mock.forward_headers.push('x-end-to-end'); },
+  });
   let user;
 
   before(async () => {

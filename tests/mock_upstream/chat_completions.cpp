@@ -21,6 +21,8 @@ constexpr std::array<std::string_view, 7> kHelloPieces = {"Hello", " from",  " t
                                                           " up",   "stream", "."};
 constexpr std::string_view kTokPiece = "tok ";
 constexpr std::size_t kCutoffContentChunks = 3;
+constexpr std::size_t kStreamErrorContentChunks = 1;  // "Hello"
+constexpr std::size_t kStreamErrorMessageBytes = 2048;
 
 constexpr Usage kFixedUsage{.prompt_tokens = 12, .completion_tokens = 7, .cached_tokens = 0};
 constexpr Usage kCachedUsage{.prompt_tokens = 100, .completion_tokens = 7, .cached_tokens = 60};
@@ -39,6 +41,9 @@ enum class Behaviour {
     error,
     hang,
     usage_from_header,
+    stream_error,  // streamed: role, one content chunk, then an error event; then the stream ends
+    drop_reused,   // as fixed, but a request on a reused connection is read and the connection
+                   // closed
 };
 
 struct ModelRoute {
@@ -75,6 +80,8 @@ ModelRoute route_model(std::string_view model) {
     if (model == "mock-cutoff") return {Behaviour::cutoff};
     if (model == "mock-hang") return {Behaviour::hang};
     if (model == "mock-usage-from-header") return {Behaviour::usage_from_header};
+    if (model == "mock-stream-error") return {Behaviour::stream_error};
+    if (model == "mock-drop-reused") return {Behaviour::drop_reused};
     constexpr std::string_view kErrorPrefix = "mock-error-";
     if (model.starts_with(kErrorPrefix)) {
         const auto status = parse_decimal(model.substr(kErrorPrefix.size()), 599);
@@ -170,6 +177,17 @@ std::vector<std::string_view> tok_pieces(std::uint64_t count) {
     return std::vector<std::string_view>(count, kTokPiece);
 }
 
+// kStreamErrorMessageBytes of text, like a provider's long error message.
+std::string stream_error_message() {
+    std::string message;
+    while (message.size() < kStreamErrorMessageBytes) message += "mock stream error. ";
+    message.resize(kStreamErrorMessageBytes);
+    return message;
+}
+
+Reply reply_for(const ChatRequest& chat, const MockHeaders& headers, const ModelRoute& route,
+                bool keep_alive);
+
 }  // namespace
 
 Reply chat_completions_reply(const Request& request) {
@@ -189,6 +207,15 @@ Reply chat_completions_reply(const Request& request) {
     }
 
     const ModelRoute route = route_model(chat.model);
+    Reply reply = reply_for(chat, headers, route, keep_alive);
+    reply.drop_if_reused = route.behaviour == Behaviour::drop_reused;
+    return reply;
+}
+
+namespace {
+
+Reply reply_for(const ChatRequest& chat, const MockHeaders& headers, const ModelRoute& route,
+                bool keep_alive) {
     if (route.behaviour == Behaviour::error)
         return mock_error_reply(route.error_status, keep_alive);
     if (route.behaviour == Behaviour::hang) return hang_reply();
@@ -202,6 +229,8 @@ Reply chat_completions_reply(const Request& request) {
         pieces = tok_pieces(headers.chunks.value_or(kDefaultSlowChunks));
     } else if (route.behaviour == Behaviour::cutoff && stream) {
         pieces.resize(kCutoffContentChunks);
+    } else if (route.behaviour == Behaviour::stream_error && stream) {
+        pieces.resize(kStreamErrorContentChunks);
     }
     const auto delay = std::chrono::milliseconds(slow ? headers.delay_ms : 0);
 
@@ -233,10 +262,18 @@ Reply chat_completions_reply(const Request& request) {
         reply.close_after_events = true;
         return reply;
     }
+    if (route.behaviour == Behaviour::stream_error) {
+        // No finish, usage or [DONE]: the provider gave up after the error event.
+        events.push_back(
+            {ChunkFormatter::error_event(stream_error_message()), std::chrono::milliseconds(0)});
+        return stream_reply(std::move(events), keep_alive);
+    }
     events.push_back({chunks.finish_event(), std::chrono::milliseconds(0)});
     if (usage_chunk) events.push_back({chunks.usage_event(*usage), std::chrono::milliseconds(0)});
     events.push_back({ChunkFormatter::done_event(), std::chrono::milliseconds(0)});
     return stream_reply(std::move(events), keep_alive);
 }
+
+}  // namespace
 
 }  // namespace creditgate::mock

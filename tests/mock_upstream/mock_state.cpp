@@ -28,6 +28,7 @@ std::string Stats::to_json_text() const {
         {"streams_aborted_by_client", streams_aborted_by_client.load()},
         {"hangs_started", hangs_started.load()},
         {"hangs_left_by_client", hangs_left_by_client.load()},
+        {"requests_dropped", requests_dropped.load()},
     };
     return stats.dump();
 }

@@ -114,6 +114,11 @@ std::string ChunkFormatter::done_event() {
     return "data: [DONE]\n\n";
 }
 
+std::string ChunkFormatter::error_event(std::string_view message) {
+    return "data: " + error_body(message, "server_error", std::nullopt, "mock_stream_error") +
+           "\n\n";
+}
+
 std::string ChunkFormatter::event(std::string_view choices, std::string_view tail) const {
     std::string out;
     out.reserve(prefix_.size() + choices.size() + tail.size() + 2);

@@ -45,6 +45,8 @@ class ChunkFormatter {
     std::string finish_event() const;
     std::string usage_event(const Usage& usage) const;
     static std::string done_event();
+    // An error reported inside a 200 stream, as OpenAI does when generation fails midway.
+    static std::string error_event(std::string_view message);
 
   private:
     std::string event(std::string_view choices, std::string_view tail) const;

@@ -31,6 +31,9 @@ struct Reply {
     http::response<http::empty_body> stream_head;
     std::vector<StreamEvent> events;
     bool close_after_events = false;  // stream: no last chunk, the TCP connection just closes
+    // The session closes the connection instead of answering when this is not the first
+    // request on it: a provider dropping a pooled keep-alive connection after reading a request.
+    bool drop_if_reused = false;
     std::string raw;
 };
 

@@ -143,6 +143,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         head_serializer_.reset();  // it points into the previous reply
         reply_ = route(request, state_);
         next_event_ = 0;
+        const bool reused = requests_on_connection_++ > 0;
+        if (reply_.drop_if_reused && reused) {
+            state_.stats.requests_dropped.fetch_add(1, std::memory_order_relaxed);
+            return close_now();
+        }
         switch (reply_.kind) {
             case Reply::Kind::whole:
                 return do_write_whole();
@@ -383,6 +388,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     Reply reply_;
     std::optional<http::response_serializer<http::empty_body>> head_serializer_;
     std::size_t next_event_ = 0;
+    std::uint64_t requests_on_connection_ = 0;
     bool streaming_ = false;
     bool hanging_ = false;
     bool watching_ = false;

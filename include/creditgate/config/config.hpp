@@ -39,24 +39,43 @@ struct ProviderConfig {
     std::string base_path;   // path of base_url without a trailing '/', e.g. "/v1"
     std::string api_key;     // value of the env variable named by api_key_env; never logged
     std::string ca_file;     // optional extra CA bundle (PEM) to trust, for private upstreams
+    // Request headers forwarded besides the API shape's own (lower case, validated names).
+    std::vector<std::string> forward_headers;
 };
 
 struct ModelConfig {
     std::string name;            // what clients send as "model"
     std::string provider;        // key into Config::providers
     std::string upstream_model;  // what the provider is sent; defaults to name
-    ModelPrice price;
+    ModelPrice price;            // the standard price: no service_tier, "auto" or "default"
+    // Prices for other OpenAI service tiers ("flex", "priority"), by tier name. A tier not
+    // listed is not sold: the request is refused (see price_for).
+    std::map<std::string, ModelPrice, std::less<>> service_tier_prices;
     std::int64_t max_output_tokens = 0;
 };
+
+// The price of a request to `model` with this service_tier (empty = none given): the standard
+// price for "", "auto" and "default", the tier's own price when the model lists it, else
+// nullptr (the tier changes the provider's price and creditgate does not know it).
+const ModelPrice* price_for(const ModelConfig& model, std::string_view service_tier);
 
 struct AdminToken {
     std::string name;   // recorded on the entries this token makes (audit)
     std::string token;  // value of its token_env; never logged
 };
 
+// What a 200 stream that ends with no output and no usage is charged (ledger.on_empty_reply).
+enum class EmptyReplyRule {
+    void_hold,        // "void": nothing is charged
+    prompt_estimate,  // "prompt_estimate": the prompt's byte bound, flagged estimated (default)
+};
+
 struct LedgerSettings {
     std::int64_t hold_timeout_s = 15 * 60;
     AbandonRule on_abandoned = AbandonRule::void_hold;
+    // The provider accepted the prompt and opened the stream: it has most likely billed the
+    // prompt already (docs/ledger.md, "Empty replies").
+    EmptyReplyRule on_empty_reply = EmptyReplyRule::prompt_estimate;
 };
 
 struct Config {

@@ -48,6 +48,16 @@ struct CostOutcome {
 // Every product is taken in 128-bit integers and every class is rounded up on its own.
 CostOutcome compute_cost(const ModelPrice& price, const Markup& markup, const TokenCounts& tokens);
 
+// The dearest of the input, cached-input and output prices.
+std::int64_t dearest_class_nanos_per_mtok(const ModelPrice& price);
+
+// compute_cost plus `unaccounted_tokens` (counted by the provider in total_tokens but in no
+// priced class: audio, tool or search tokens) at the dearest class, rounded up as its own
+// class: ceil(unaccounted * dearest / 1e6). Charging the dearest class means an unknown token
+// is never sold below any token we know the price of.
+CostOutcome compute_cost(const ModelPrice& price, const Markup& markup, const TokenCounts& tokens,
+                         std::int64_t unaccounted_tokens);
+
 // The upper bound to hold for a request: every prompt token priced at the dearer of the
 // input and cached-input prices, plus max_output_tokens at the output price, plus mark-up.
 // Rounded up like compute_cost, plus 1 nano when the prompt has 2+ tokens and neither prompt

@@ -22,10 +22,20 @@ struct ChatRequest {
     bool client_wants_usage = false;                // stream_options.include_usage was true
     std::int64_t choices = 1;                       // "n"
     std::optional<std::int64_t> max_output_tokens;  // max_completion_tokens / max_tokens
+    std::string service_tier;  // as the client sent it; empty when absent or null
 };
 
-// Errors name the offending field in `param`.
+// Errors name the offending field in `param`. Parameters that change the provider's price in a
+// way no model entry can price (audio output: `modalities` with "audio" or an `audio` object;
+// `web_search_options`) are refused with 400 invalid_request here.
 std::variant<ChatRequest, ApiError> parse_chat_request(std::string_view body);
+
+// The price this request is billed at (quote and settle): the model's standard price, or the
+// price of its service_tier when the model entry lists one. A tier the entry does not price is
+// a 400 invalid_request naming `service_tier`: the provider would bill it at a price we do not
+// know.
+std::variant<const ModelPrice*, ApiError> price_for_request(const ChatRequest& request,
+                                                            const ModelConfig& model);
 
 // Output tokens to hold for: the client's limit capped by the model's, times the choices.
 std::int64_t output_tokens_bound(const ChatRequest& request, const ModelConfig& model);

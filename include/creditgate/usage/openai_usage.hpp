@@ -19,6 +19,9 @@ struct ReportedUsage {
     std::optional<std::int64_t> cached_tokens;  // usage.prompt_tokens_details.cached_tokens
     std::optional<std::int64_t>
         reasoning_tokens;  // usage.completion_tokens_details.reasoning_tokens (inside completion)
+    // usage.total_tokens: may count tokens outside prompt and completion (audio, tool or search
+    // tokens in some OpenAI-compatible servers); see assess_usage (usage_assessment.hpp).
+    std::optional<std::int64_t> total_tokens;
     std::string raw;  // the "usage" object as received: the provider's own bytes when taken from
                       // a stream chunk, usage.dump() when taken from a parsed body
 
@@ -46,7 +49,8 @@ struct ChunkView {
     std::optional<ReportedUsage> usage;  // non-null top-level usage in this chunk
     std::int64_t output_bytes = 0;       // decoded UTF-8 bytes of the string values of "content",
                                     // "refusal", "reasoning_content", "reasoning", "arguments",
-                                    // "name" and "text" inside "delta" (for estimates)
+                                    // "name" and "text" inside "delta", and of a top-level
+                                    // error's "message" (for estimates)
     bool ends_with_null_usage = false;  // the JSON ends with `,"usage":null}` (added by
                                         // include_usage) before any trailing whitespace
 };

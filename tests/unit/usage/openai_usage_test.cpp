@@ -563,5 +563,48 @@ TEST(UsageOutputBytes, StreamedAndNonStreamedRepliesCountTheSame) {
     EXPECT_EQ(streamed, 10 + 2 + 2 + 2 + 6 + 9);
 }
 
+TEST(ChatChunk, AnErrorEventsMessageCountsAsOutput) {
+    // A provider that fails mid-stream sends {"error":{...}} after the 200: that text reached the
+    // client, so the estimate must not treat the stream as empty.
+    const std::string message(2048, 'e');
+    const auto view = inspect_chat_chunk(R"({"error":{"message":")" + message +
+                                         R"(","type":"server_error","param":null,"code":null}})");
+    EXPECT_EQ(view.output_bytes, 2048);
+    EXPECT_FALSE(view.usage.has_value());
+}
+
+TEST(ChatChunk, OnlyTheTopLevelErrorsMessageCounts) {
+    EXPECT_EQ(
+        inspect_chat_chunk(R"({"error":{"type":"x","message":"abc","code":"ab"}})").output_bytes,
+        3);
+    // Not an error event: a nested "error" or a "message" outside it.
+    EXPECT_EQ(inspect_chat_chunk(R"({"x":{"error":{"message":"abc"}}})").output_bytes, 0);
+    EXPECT_EQ(inspect_chat_chunk(R"({"error":{"inner":{"message":"abc"}}})").output_bytes, 0);
+    EXPECT_EQ(inspect_chat_chunk(R"({"error":"abc","message":"abc"})").output_bytes, 0);
+    EXPECT_EQ(inspect_chat_chunk(R"({"error":{"message":null}})").output_bytes, 0);
+}
+
+TEST(UsageFromJson, TotalTokensIsKept) {
+    const auto usage = usage_from_json(
+        json::parse(R"({"usage":{"prompt_tokens":10,"completion_tokens":3,"total_tokens":40}})"));
+    ASSERT_TRUE(usage.has_value());
+    EXPECT_EQ(usage->total_tokens, 40);
+    const auto absent =
+        usage_from_json(json::parse(R"({"usage":{"prompt_tokens":10,"completion_tokens":3}})"));
+    EXPECT_FALSE(absent->total_tokens.has_value());
+}
+
+TEST(UsageMerge, TotalTokensKeepsTheLargerValue) {
+    ReportedUsage into;
+    into.total_tokens = 50;
+    ReportedUsage from;
+    from.total_tokens = 40;
+    merge_usage(into, from);
+    EXPECT_EQ(into.total_tokens, 50);
+    from.total_tokens = 60;
+    merge_usage(into, from);
+    EXPECT_EQ(into.total_tokens, 60);
+}
+
 }  // namespace
 }  // namespace creditgate
