@@ -88,11 +88,16 @@ bool Exchange::admit() {
     }
     model_ = &model->second;
     pool_ = context_.pools.at(model_->provider).get();
+    auto price = shape_->price(*model_);
+    if (auto* error = std::get_if<ApiError>(&price)) {
+        fail_before_reply(*error);
+        return false;
+    }
+    price_ = std::get<const ModelPrice*>(price);
 
     const auto bounds = shape_->bounds(*model_);
     prompt_bound_tokens_ = bounds.prompt_tokens;
-    auto quote =
-        compute_quote(model_->price, config.markup, bounds.prompt_tokens, bounds.output_tokens);
+    auto quote = compute_quote(*price_, config.markup, bounds.prompt_tokens, bounds.output_tokens);
     if (quote.result != CostResult::ok) {
         fail_before_reply(
             api_error(ErrorCode::invalid_request, "The request is too large to price."));
@@ -139,7 +144,7 @@ void Exchange::forward() {
     upstream.method(http::verb::post);
     upstream.target(pool_->provider().base_path + shape_->upstream_path());
     upstream.version(11);
-    copy_request_headers(request_.base(), upstream.base());
+    copy_request_headers(request_.base(), upstream.base(), pool_->provider().forward_headers);
     upstream.set(http::field::content_type, "application/json");
     upstream.body() = shape_->upstream_body(*model_);
     auto self = shared_from_this();
@@ -321,6 +326,20 @@ void Exchange::end_stream(bool upstream_complete) {
     call_->finish(upstream_complete);
     if (!upstream_complete) add_flag("upstream_cut_off");
     tail_ += sse_.take_remainder();
+    if (!shape_->usage() && shape_->output_bytes() == 0 &&
+        context_.config->ledger.on_empty_reply == EmptyReplyRule::void_hold) {
+        // ledger.on_empty_reply "void": a stream that produced nothing and reported nothing is
+        // not charged at all.
+        add_flag("empty_reply");
+        release_hold();
+        finish_log(200);
+        if (upstream_complete) {
+            return session_->end_stream(std::move(tail_), [](beast::error_code) {});
+        }
+        return session_->write_chunk(
+            std::move(tail_),
+            [self = shared_from_this()](beast::error_code) { self->session_->abort(); });
+    }
     charge([self = shared_from_this(), upstream_complete](const SettleOutcome&) {
         self->finish_log(200);
         if (upstream_complete) {
@@ -384,7 +403,7 @@ void Exchange::fail_before_reply(const ApiError& error) {
 // hold's deadline), and `then` runs once it is durable.
 void Exchange::charge(std::function<void(const SettleOutcome&)> then) {
     const auto& config = *context_.config;
-    const auto bill = bill_for(BillInputs{model_->price, config.markup, quote_, shape_->usage(),
+    const auto bill = bill_for(BillInputs{*price_, config.markup, quote_, shape_->usage(),
                                           prompt_bound_tokens_, shape_->output_bytes()});
     Charge charge{bill.tokens, bill.cost,      bill.estimated,
                   bill.flags,  bill.raw_usage, config.price_version};

@@ -75,10 +75,6 @@ void copy_request_headers(const http::fields& from, http::fields& to,
     to.set(http::field::accept_encoding, "identity");
 }
 
-void copy_request_headers(const http::fields& from, http::fields& to) {
-    copy_request_headers(from, to, {});
-}
-
 void copy_response_headers(const http::fields& from, http::fields& to) {
     for (const auto& field : from) {
         const auto name = field.name_string();

@@ -1,17 +1,32 @@
 #include "creditgate/usage/charge_rule.hpp"
 
+#include "creditgate/usage/usage_assessment.hpp"
+
 namespace creditgate {
+
+namespace {
+void add_flag(std::string& flags, std::string_view flag) {
+    if (!flags.empty()) flags += ',';
+    flags += flag;
+}
+}  // namespace
 
 Bill bill_for(const BillInputs& in) {
     Bill bill;
-    if (in.usage) bill.raw_usage = in.usage->raw;
-    if (in.usage && in.usage->billable()) {
-        const auto counts = in.usage->to_counts();
-        const auto cost = compute_cost(in.price, in.markup, counts);
-        if (cost.result == CostResult::ok) {
-            bill.tokens = counts;
-            bill.cost = cost.cost;
-            return bill;
+    if (in.usage) {
+        bill.raw_usage = in.usage->raw;
+        const auto check = assess_usage(*in.usage, in.output_bytes);
+        if (check.usage_mismatch) add_flag(bill.flags, "usage_mismatch");
+        if (check.billable) {
+            const auto counts = in.usage->to_counts();
+            // Tokens the provider counted outside the priced classes are charged at the
+            // entry's dearest class, never left free.
+            const auto cost = compute_cost(in.price, in.markup, counts, check.unaccounted_tokens);
+            if (cost.result == CostResult::ok) {
+                bill.tokens = counts;
+                bill.cost = cost.cost;
+                return bill;
+            }
         }
     }
     bill.estimated = true;
@@ -21,7 +36,7 @@ Bill bill_for(const BillInputs& in) {
         bill.cost = cost.cost;
     } else {
         bill.cost = in.quote;
-        bill.flags = "quote";
+        add_flag(bill.flags, "quote");
     }
     return bill;
 }

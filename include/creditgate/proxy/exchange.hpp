@@ -66,6 +66,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     std::unique_ptr<Shape> shape_;
 
     const ModelConfig* model_ = nullptr;
+    const ModelPrice* price_ = nullptr;
     UpstreamPool* pool_ = nullptr;
     std::int64_t prompt_bound_tokens_ = 0;
     Cost quote_;

@@ -22,9 +22,6 @@ bool is_openai_shape_header(std::string_view name);
 // reply is parsed for usage and must not be compressed.
 void copy_request_headers(const boost::beast::http::fields& from, boost::beast::http::fields& to,
                           std::span<const std::string> forward_headers);
-// The shape's headers only. Kept so existing callers compile; the exchange must pass the
-// provider's forward_headers instead, or a provider never gets the headers it was promised.
-void copy_request_headers(const boost::beast::http::fields& from, boost::beast::http::fields& to);
 
 void copy_response_headers(const boost::beast::http::fields& from, boost::beast::http::fields& to);
 

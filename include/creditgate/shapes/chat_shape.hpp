@@ -12,6 +12,9 @@ class ChatShape final : public Shape {
     const std::string& model() const override { return request_.model; }
     bool stream() const override { return request_.stream; }
     RequestBounds bounds(const ModelConfig& model) const override;
+    std::variant<const ModelPrice*, ApiError> price(const ModelConfig& model) const override {
+        return price_for_request(request_, model);
+    }
     std::string upstream_path() const override { return "/chat/completions"; }
     std::string upstream_body(const ModelConfig& model) override;
     EventVerdict inspect_event(SseEvent& event) override;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "creditgate/config/config.hpp"
 #include "creditgate/http/api_error.hpp"
@@ -44,6 +45,12 @@ class Shape {
     virtual const std::string& model() const = 0;
     virtual bool stream() const = 0;
     virtual RequestBounds bounds(const ModelConfig& model) const = 0;
+    // The price this request is billed at, quote and charge alike: the model's, or one the
+    // request selects (a service tier). An error (400 naming the parameter) when the request
+    // selects a price the model entry does not have: nothing is sold unpriced.
+    virtual std::variant<const ModelPrice*, ApiError> price(const ModelConfig& model) const {
+        return &model.price;
+    }
     // Path below the provider's base path, and the body sent (the provider's model name, what
     // the proxy needs to meter, e.g. include_usage on streams).
     virtual std::string upstream_path() const = 0;

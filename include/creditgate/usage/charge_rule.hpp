@@ -1,8 +1,10 @@
 #pragma once
 // What a finished request is charged: the one rule, for every shape and every ending.
 //
-// - Usage reported and priceable: its exact cost.
-// - Usage missing (the client hung up, the upstream was cut off, the provider sent none): the
+// - Usage reported and priceable: its exact cost; tokens the provider counted in total_tokens
+//   outside the priced classes are charged at the dearest class, flagged "usage_mismatch".
+// - Usage missing, or 0 prompt and 0 completion tokens beside real output (usage_assessment.hpp),
+//   or usage missing (the client hung up, the upstream was cut off, the provider sent none): the
 //   prompt's upper bound plus the output the proxy relayed (bytes bound tokens), flagged
 //   "estimated". Missing usage is never billed as zero.
 // - A cost that cannot be computed (inconsistent counts, overflow): the quote, flagged

@@ -5,7 +5,7 @@
 #include <string>
 #include <variant>
 
-#include "creditgate/proxy/chat_request.hpp"
+#include "creditgate/shapes/chat_request.hpp"
 
 namespace creditgate {
 namespace {
