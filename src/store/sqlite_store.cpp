@@ -346,10 +346,14 @@ std::vector<KeyRecord> SqliteStore::list_keys(std::int64_t account_id) {
 
 std::int64_t SqliteStore::insert_hold(const HoldRecord& hold) {
     prepare(
-        "INSERT INTO holds (account_id, key_id, request_id, model, endpoint, amount_nanos, state, "
-        "created_at_ms, quote_provider_nanos, quote_markup_nanos, deadline_ms, price_version, id) "
-        "VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?)")
+        "INSERT INTO holds (account_id, key_id, request_id, model, endpoint, amount_nanos, "
+        "created_at_ms, quote_provider_nanos, quote_markup_nanos, deadline_ms, price_version, id, "
+        "state, closed_at_ms) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(12, given_id(hold.id))
+        .bind(13, to_string(hold.state))
+        .bind(14, hold.state == HoldState::open ? std::nullopt
+                                                : std::optional<std::int64_t>(hold.closed_at_ms))
         .bind(1, hold.account_id)
         .bind(2, hold.key_id)
         .bind(3, hold.request_id)
@@ -368,7 +372,7 @@ std::int64_t SqliteStore::insert_hold(const HoldRecord& hold) {
 void SqliteStore::close_hold(std::int64_t hold_id, HoldState state, std::int64_t closed_at_ms) {
     // The state guard makes closing twice impossible at the storage level too.
     prepare("UPDATE holds SET state = ?, closed_at_ms = ? WHERE id = ? AND state = 'open'")
-        .bind(1, std::string(to_string(state)))
+        .bind(1, to_string(state))
         .bind(2, closed_at_ms)
         .bind(3, hold_id)
         .run();

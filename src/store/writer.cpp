@@ -126,6 +126,7 @@ bool Writer::run_batch(std::deque<Queued>& batch) {
     std::vector<bool> failed(batch.size(), false);
     int attempt = 0;
     std::chrono::steady_clock::time_point stopping_since{};
+    running_batch_last_ = batch.back().seq;
     for (;;) {
         try {
             store_->begin();

@@ -69,6 +69,10 @@ class Writer {
     // the writer thread after the commit. fn(false) if the writer stops before that.
     void when_durable(WriteSeq seq, std::function<void(bool)> fn);
     // False while commits fail or the queue is over kMaxQueued.
+    // On the writer thread, while a job's apply runs: the last sequence number of its batch
+    // (the same on every retry). A record learns from it whether a later record shares its
+    // transaction.
+    WriteSeq running_batch_last() const { return running_batch_last_; }
     bool healthy() const {
         return !commits_failing_.load(std::memory_order_relaxed) &&
                queued_.load(std::memory_order_relaxed) < kMaxQueued;
@@ -98,6 +102,7 @@ class Writer {
     std::atomic<std::size_t> queued_{0};
     std::atomic<bool> commits_failing_{false};
     bool stopping_ = false;
+    WriteSeq running_batch_last_ = 0;  // writer thread only
     std::int64_t give_up_ms_ = 5'000;
     bool accepting_ = false;  // false before start() and once the thread has drained and left
     std::thread thread_;
