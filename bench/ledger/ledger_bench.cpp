@@ -3,7 +3,8 @@
 // K client threads stand in for the proxy's I/O threads: each runs its own Asio io_context and
 // keeps W hold→settle pairs in flight. As in the proxy (proxy/exchange.cpp), hold and settle are
 // decided in memory on the client's thread, and a pair is done when its settle is durable: the
-// durability callback runs on the writer thread and only posts back to the client's io_context.
+// durability callback runs on the writer's notifier thread and only posts back to the client's
+// io_context.
 // Every run uses a fresh SQLite file in a temporary directory; afterwards the file is reopened by a
 // new Ledger and the balances are checked against what the clients saw: Σ balances == Σ top-ups − Σ
 // charges, no hold left open, one charge entry per pair.

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <boost/asio/post.hpp>
 #include <chrono>
 #include <nlohmann/json.hpp>
 
@@ -27,6 +28,7 @@ void Writer::start() {
         accepting_ = true;
     }
     thread_ = std::thread([this] { run(); });
+    boost::asio::post(notifier_, [] { name_this_thread(kNotifierThreadName); });
 }
 
 WriteSeq Writer::submit(WriterJob job) {
@@ -68,6 +70,7 @@ void Writer::stop(std::int64_t give_up_ms) {
         wake_.notify_one();
     }
     if (thread_.joinable()) thread_.join();
+    notifier_.join();  // every callback handed to it has run
 }
 
 void Writer::run() {
@@ -109,7 +112,11 @@ void Writer::run() {
         std::lock_guard lock(mutex_);
         left.swap(waiters_);
     }
-    for (auto& [seq, fn] : left) fn(durable(seq));
+    if (left.empty()) return;
+    // After the callbacks of every committed batch (stop() joins the notifier after this thread).
+    boost::asio::post(notifier_, [this, left = std::move(left)] {
+        for (const auto& [seq, fn] : left) fn(durable(seq));
+    });
 }
 
 namespace {
@@ -192,7 +199,10 @@ void Writer::finish_batch(std::deque<Queued>& batch, const std::vector<bool>& fa
         for (auto it = waiters_.begin(); it != end; ++it) due.push_back(std::move(it->second));
         waiters_.erase(waiters_.begin(), end);
     }
-    for (auto& fn : due) fn(true);
+    if (due.empty()) return;
+    boost::asio::post(notifier_, [due = std::move(due)] {
+        for (const auto& fn : due) fn(true);
+    });
 }
 
 void Writer::rollback() {
