@@ -79,7 +79,8 @@ void Ledger::reload(Store& store) {
         account.reserved_nanos += h.amount_nanos;
         account.open_holds += 1;
         hold_deadlines_.emplace(h.deadline_ms, h.id);
-        open_holds_[h.id] = std::move(h);
+        const auto id = h.id;
+        open_holds_[id] = OpenHold{std::move(h), nullptr};
     }
     for (auto& g : store.load_open_grants()) {
         if (g.expires_at_ms) grant_expiries_.emplace(*g.expires_at_ms, g.account_id, g.id);
@@ -120,7 +121,7 @@ std::size_t Ledger::start() {
     {
         std::lock_guard lock(mutex_);
         std::vector<HoldRecord> holds;
-        for (const auto& [id, hold] : open_holds_) holds.push_back(hold);
+        for (const auto& [id, hold] : open_holds_) holds.push_back(hold.record);
         std::sort(holds.begin(), holds.end(),
                   [](const HoldRecord& a, const HoldRecord& b) { return a.id < b.id; });
         // Their requests died with that process: no settle can follow.
@@ -232,7 +233,8 @@ void Ledger::list_entries(std::int64_t account_id, int limit, std::int64_t befor
 void Ledger::check_invariants() const {
     std::lock_guard lock(mutex_);
     std::unordered_map<std::int64_t, std::pair<std::int64_t, std::size_t>> held;
-    for (const auto& [id, hold] : open_holds_) {
+    for (const auto& [id, open] : open_holds_) {
+        const auto& hold = open.record;
         CG_CHECK(hold.id == id, "an open hold is filed under its own id");
         auto& [amount, count] = held[hold.account_id];
         amount += hold.amount_nanos;

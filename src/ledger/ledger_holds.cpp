@@ -76,9 +76,37 @@ HoldOutcome Ledger::hold(const HoldRequest& request) {
     out.available_nanos = account.balance_nanos - account.reserved_nanos;
     out.result = LedgerResult::ok;
     hold_deadlines_.emplace(record.deadline_ms, record.id);
-    out.durable_seq = append([record](Store& store) { store.insert_hold(record); });
-    open_holds_.emplace(record.id, std::move(record));
+    auto insert = std::make_shared<HoldInsert>(record);
+    out.durable_seq = append([this, insert](Store& store) { write_hold(store, *insert); });
+    open_holds_.emplace(record.id, OpenHold{std::move(record), std::move(insert)});
     return out;
+}
+
+void Ledger::write_hold(Store& store, HoldInsert& insert) const {
+    const auto closed_by = insert.closed_by.load(std::memory_order_acquire);
+    insert.inserted_closed = closed_by != 0 && closed_by <= writer_.running_batch_last();
+    insert.row.state = insert.inserted_closed ? insert.closed_state : HoldState::open;
+    insert.row.closed_at_ms = insert.inserted_closed ? insert.closed_at_ms : 0;
+    store.insert_hold(insert.row);
+}
+
+void Ledger::announce_close(HoldInsert* insert, HoldState state, std::int64_t at) {
+    if (!insert) return;
+    insert->closed_state = state;
+    insert->closed_at_ms = at;
+}
+
+// Until this runs the insert writes the row open even if its closing record is already in the
+// running batch; the closing record then updates it. Either way one attempt is consistent.
+void Ledger::publish_close(HoldInsert* insert, WriteSeq seq) {
+    if (insert) insert->closed_by.store(seq, std::memory_order_release);
+}
+
+void Ledger::close_hold_row(Store& store, const HoldInsert* insert, std::int64_t hold_id,
+                            HoldState state, std::int64_t at) {
+    // Written closed by its insert, earlier in this same transaction attempt.
+    if (insert && insert->inserted_closed) return;
+    store.close_hold(hold_id, state, at);
 }
 
 EntryRecord Ledger::hold_entry(const HoldRecord& hold, const char* type, std::int64_t at) const {
@@ -117,7 +145,8 @@ SettleOutcome Ledger::settle(std::int64_t hold_id, const Charge& charge) {
                                                               : LedgerResult::hold_not_found;
         return out;
     }
-    const HoldRecord hold = hold_it->second;
+    const HoldRecord hold = hold_it->second.record;
+    const auto insert = hold_it->second.insert;
     auto& account = accounts_.at(hold.account_id);
     std::int64_t balance_after = 0;
     if (checked_sub(account.balance_nanos, total, balance_after)) {
@@ -146,10 +175,13 @@ SettleOutcome Ledger::settle(std::int64_t hold_id, const Charge& charge) {
     forget_hold(hold_it, account);
     auto movement = move_debit(account, std::move(entry), Debit{total, std::nullopt});
     CG_CHECK(account.reserved_nanos == reserved_after, "a settle releases exactly its hold");
-    out.durable_seq = append([movement, hold_id, at = movement.entry.created_at_ms](Store& store) {
-        store.close_hold(hold_id, HoldState::settled, at);
+    const auto at = movement.entry.created_at_ms;
+    announce_close(insert.get(), HoldState::settled, at);
+    out.durable_seq = append([movement, insert, hold_id, at](Store& store) {
+        close_hold_row(store, insert.get(), hold_id, HoldState::settled, at);
         write_movement(store, movement);
     });
+    publish_close(insert.get(), out.durable_seq);
     out.entry = std::move(movement.entry);
     out.available_nanos = account.balance_nanos - account.reserved_nanos;
     out.result = LedgerResult::ok;
@@ -207,21 +239,25 @@ LedgerResult Ledger::release(std::int64_t hold_id) {
         return hold_id > 0 && hold_id <= last_ids_.hold ? LedgerResult::hold_closed
                                                         : LedgerResult::hold_not_found;
     }
-    forget_hold(hold_it, accounts_.at(hold_it->second.account_id));
-    append(
-        [hold_id, at = now()](Store& store) { store.close_hold(hold_id, HoldState::voided, at); });
+    const auto insert = hold_it->second.insert;
+    forget_hold(hold_it, accounts_.at(hold_it->second.record.account_id));
+    const auto at = now();
+    announce_close(insert.get(), HoldState::voided, at);
+    publish_close(insert.get(), append([insert, hold_id, at](Store& store) {
+                      close_hold_row(store, insert.get(), hold_id, HoldState::voided, at);
+                  }));
     return LedgerResult::ok;
 }
 
-void Ledger::forget_hold(std::unordered_map<std::int64_t, HoldRecord>::iterator it,
+void Ledger::forget_hold(std::unordered_map<std::int64_t, OpenHold>::iterator it,
                          AccountState& account) {
     CG_CHECK(account.open_holds > 0, "an open hold is counted on its account");
-    account.reserved_nanos -= it->second.amount_nanos;
+    account.reserved_nanos -= it->second.record.amount_nanos;
     account.open_holds -= 1;
     CG_CHECK(account.reserved_nanos >= 0, "reserved never negative");
     CG_CHECK(account.open_holds > 0 || account.reserved_nanos == 0,
              "no open hold, nothing reserved");
-    CG_CHECK(hold_deadlines_.erase({it->second.deadline_ms, it->first}) == 1,
+    CG_CHECK(hold_deadlines_.erase({it->second.record.deadline_ms, it->first}) == 1,
              "a hold ends exactly once");
     open_holds_.erase(it);
 }
@@ -234,6 +270,7 @@ WriteSeq Ledger::close_abandoned(const HoldRecord& hold, bool may_still_settle) 
     const auto at = now();
     auto it = open_holds_.find(hold.id);
     CG_CHECK(it != open_holds_.end(), "only an open hold is abandoned");
+    const auto insert = it->second.insert;
     forget_hold(it, account);
     Movement movement;
     std::int64_t charged = 0;
@@ -263,9 +300,10 @@ WriteSeq Ledger::close_abandoned(const HoldRecord& hold, bool may_still_settle) 
         }
     }
     const char* rule = charged > 0 ? "charge_quote" : "void";
-    return append(
-        [movement, hold_id = hold.id, at](Store& store) {
-            store.close_hold(hold_id, HoldState::abandoned, at);
+    announce_close(insert.get(), HoldState::abandoned, at);
+    const auto seq = append(
+        [movement, insert, hold_id = hold.id, at](Store& store) {
+            close_hold_row(store, insert.get(), hold_id, HoldState::abandoned, at);
             write_movement(store, movement);
         },
         [line = event_line("hold_abandoned", {{"hold_id", hold.id},
@@ -275,6 +313,8 @@ WriteSeq Ledger::close_abandoned(const HoldRecord& hold, bool may_still_settle) 
                                               {"rule", rule}})](bool committed) {
             if (committed) spdlog::warn(line);
         });
+    publish_close(insert.get(), seq);
+    return seq;
 }
 
 // Runs under mutex_ before every decision and from the sweeper; does nothing (no record, no
@@ -285,7 +325,7 @@ std::pair<std::size_t, WriteSeq> Ledger::sweep_due() {
     std::size_t resolved = 0;
     WriteSeq last = 0;
     while (!hold_deadlines_.empty() && hold_deadlines_.begin()->first <= at) {
-        const HoldRecord hold = open_holds_.at(hold_deadlines_.begin()->second);
+        const HoldRecord hold = open_holds_.at(hold_deadlines_.begin()->second).record;
         last = close_abandoned(hold, /*may_still_settle=*/true);
         ++resolved;
     }

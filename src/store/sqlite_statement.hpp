@@ -39,6 +39,19 @@ class SqliteStore::Statement {
               "bind");
         return *this;
     }
+    // Without SQLite's copy (a malloc and a free per text on every insert): only in a chain
+    // that ends in run(), so the text outlives the step, and every binding is cleared after.
+    Statement& bind_borrowed(int index, const std::string& value) {
+        check(sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
+                                SQLITE_STATIC),
+              "bind");
+        return *this;
+    }
+    // A literal that outlives the statement's use (a state name): bound without a copy.
+    Statement& bind(int index, const char* value) {
+        check(sqlite3_bind_text(stmt_, index, value, -1, SQLITE_STATIC), "bind");
+        return *this;
+    }
     Statement& bind(int index, const std::optional<std::int64_t>& value) {
         if (value) return bind(index, *value);
         check(sqlite3_bind_null(stmt_, index), "bind");

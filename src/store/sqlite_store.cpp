@@ -204,21 +204,25 @@ std::vector<KeyRecord> SqliteStore::list_keys(std::int64_t account_id) {
 
 std::int64_t SqliteStore::insert_hold(const HoldRecord& hold) {
     prepare(
-        "INSERT INTO holds (account_id, key_id, request_id, model, endpoint, amount_nanos, state, "
-        "created_at_ms, quote_provider_nanos, quote_markup_nanos, deadline_ms, price_version, id) "
-        "VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?)")
+        "INSERT INTO holds (account_id, key_id, request_id, model, endpoint, amount_nanos, "
+        "created_at_ms, quote_provider_nanos, quote_markup_nanos, deadline_ms, price_version, id, "
+        "state, closed_at_ms) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(12, given_id(hold.id))
+        .bind(13, to_string(hold.state))
+        .bind(14, hold.state == HoldState::open ? std::nullopt
+                                                : std::optional<std::int64_t>(hold.closed_at_ms))
         .bind(1, hold.account_id)
         .bind(2, hold.key_id)
-        .bind(3, hold.request_id)
-        .bind(4, hold.model)
-        .bind(5, hold.endpoint)
+        .bind_borrowed(3, hold.request_id)
+        .bind_borrowed(4, hold.model)
+        .bind_borrowed(5, hold.endpoint)
         .bind(6, hold.amount_nanos)
         .bind(7, hold.created_at_ms)
         .bind(8, hold.quote_provider_nanos)
         .bind(9, hold.quote_markup_nanos)
         .bind(10, hold.deadline_ms)
-        .bind(11, hold.price_version)
+        .bind_borrowed(11, hold.price_version)
         .run();
     return sqlite3_last_insert_rowid(db_);
 }
@@ -226,7 +230,7 @@ std::int64_t SqliteStore::insert_hold(const HoldRecord& hold) {
 void SqliteStore::close_hold(std::int64_t hold_id, HoldState state, std::int64_t closed_at_ms) {
     // The state guard makes closing twice impossible at the storage level too.
     prepare("UPDATE holds SET state = ?, closed_at_ms = ? WHERE id = ? AND state = 'open'")
-        .bind(1, std::string(to_string(state)))
+        .bind(1, to_string(state))
         .bind(2, closed_at_ms)
         .bind(3, hold_id)
         .run();
@@ -252,12 +256,12 @@ std::int64_t SqliteStore::insert_entry(const EntryRecord& e) {
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(21, given_id(e.id))
         .bind(1, e.account_id)
-        .bind(2, e.type)
+        .bind_borrowed(2, e.type)
         .bind(3, e.hold_id)
         .bind(4, e.key_id)
-        .bind(5, e.request_id)
-        .bind(6, e.model)
-        .bind(7, e.endpoint)
+        .bind_borrowed(5, e.request_id)
+        .bind_borrowed(6, e.model)
+        .bind_borrowed(7, e.endpoint)
         .bind(8, e.prompt_tokens)
         .bind(9, e.cached_tokens)
         .bind(10, e.completion_tokens)
@@ -265,12 +269,12 @@ std::int64_t SqliteStore::insert_entry(const EntryRecord& e) {
         .bind(12, e.markup_nanos)
         .bind(13, e.amount_nanos)
         .bind(14, e.balance_after_nanos)
-        .bind(15, e.flags)
-        .bind(16, e.reference)
-        .bind(17, e.raw_usage)
-        .bind(18, e.price_version)
+        .bind_borrowed(15, e.flags)
+        .bind_borrowed(16, e.reference)
+        .bind_borrowed(17, e.raw_usage)
+        .bind_borrowed(18, e.price_version)
         .bind(19, e.created_at_ms)
-        .bind(20, e.actor)
+        .bind_borrowed(20, e.actor)
         .run();
     return sqlite3_last_insert_rowid(db_);
 }

@@ -13,6 +13,7 @@
 // client see a result before it is durable waits for the outcome's durable_seq (the proxy
 // does so before the first byte of a reply for a hold, and before the last for a charge).
 // A restart rebuilds memory from the store: what was not durable never reached a client.
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -195,6 +196,25 @@ class Ledger {
         std::vector<AllocationRecord> allocations;
         std::optional<GrantRecord> bucket;  // a credit's new bucket
     };
+    // A hold's insert record, shared with the record that closes the hold. When both land in
+    // the same batch (a short request), the insert writes the row already closed and the
+    // closing record skips its update: one row write instead of two, nothing through the
+    // open-holds index, and still a row says closed only in the transaction that writes its
+    // closing entry. Batches are retried, so the choice is made again on every attempt, from
+    // what stays fixed across attempts (the closing record's sequence and the batch's range).
+    struct HoldInsert {
+        explicit HoldInsert(HoldRecord hold) : row(std::move(hold)) {}
+        HoldRecord row;  // the writer's own copy: its state is what this attempt writes
+        // How the closing record ends the hold: set under mutex_ before closed_by is published.
+        HoldState closed_state = HoldState::open;
+        std::int64_t closed_at_ms = 0;
+        std::atomic<WriteSeq> closed_by{0};  // the closing record's sequence, once appended
+        bool inserted_closed = false;        // writer thread: this attempt wrote the row closed
+    };
+    struct OpenHold {
+        HoldRecord record;
+        std::shared_ptr<HoldInsert> insert;  // null for a hold loaded from the store
+    };
     struct AbandonedHold {
         HoldRecord hold;
         std::int64_t charged_nanos = 0;  // what the on_abandoned rule took
@@ -224,8 +244,17 @@ class Ledger {
     // so a late settle is remembered; a previous process's holds are not.
     WriteSeq close_abandoned(const HoldRecord& hold, bool may_still_settle);
     SettleOutcome settle_late(const AbandonedHold& abandoned, const Charge& charge);
-    void forget_hold(std::unordered_map<std::int64_t, HoldRecord>::iterator it,
+    void forget_hold(std::unordered_map<std::int64_t, OpenHold>::iterator it,
                      AccountState& account);
+    // The hold's insert, on the writer thread: open, or closed when its closing record is in
+    // the same batch.
+    void write_hold(Store& store, HoldInsert& insert) const;
+    // Under mutex_, around appending the record that closes a hold: how, then its sequence.
+    static void announce_close(HoldInsert* insert, HoldState state, std::int64_t at);
+    static void publish_close(HoldInsert* insert, WriteSeq seq);
+    // In the closing record, on the writer thread: the update, unless the insert wrote it closed.
+    static void close_hold_row(Store& store, const HoldInsert* insert, std::int64_t hold_id,
+                               HoldState state, std::int64_t at);
     // Resolves what is due; returns how many and the last record's sequence (0 when none).
     std::pair<std::size_t, WriteSeq> sweep_due();
     void run_sweeper();
@@ -240,7 +269,7 @@ class Ledger {
     std::int64_t last_now_ms_ = 0;
     RowIds last_ids_;  // the highest id of each kind handed out
     std::unordered_map<std::int64_t, AccountState> accounts_;
-    std::unordered_map<std::int64_t, HoldRecord> open_holds_;
+    std::unordered_map<std::int64_t, OpenHold> open_holds_;
     std::set<std::pair<std::int64_t, std::int64_t>> hold_deadlines_;  // (deadline, hold id)
     std::set<std::tuple<std::int64_t, std::int64_t, std::int64_t>> grant_expiries_;
     // (expires at, account id, grant id)

@@ -41,6 +41,7 @@ struct HoldRecord {
     std::int64_t deadline_ms = 0;  // past it, the hold is resolved by the on_abandoned rule
     std::string price_version;
     HoldState state = HoldState::open;
+    std::int64_t closed_at_ms = 0;  // when state is not open
 };
 
 // Every credit (a paid top-up, a grant, a positive adjustment) is a bucket that debits burn

@@ -40,6 +40,9 @@ class Store {
     virtual std::vector<KeyRecord> load_active_keys() = 0;
     virtual std::vector<KeyRecord> list_keys(std::int64_t account_id) = 0;
 
+    // Writes the hold in its state: open, or already closed (at closed_at_ms) when the record
+    // that closes it, with its entry, is in the same transaction (one row write instead of an
+    // insert and an update).
     virtual std::int64_t insert_hold(const HoldRecord& hold) = 0;
     // Throws StoreError if the hold is not open: closing twice is impossible in storage too.
     virtual void close_hold(std::int64_t hold_id, HoldState state, std::int64_t closed_at_ms) = 0;

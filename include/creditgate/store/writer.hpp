@@ -7,6 +7,7 @@
 // batch whose commit fails is rolled back and run again, with a growing pause, until it commits;
 // meanwhile healthy() is false so the ledger refuses new admissions.
 #include <atomic>
+#include <boost/asio/thread_pool.hpp>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -49,6 +50,7 @@ class Writer {
     // instead of growing without bound while the disk cannot keep up.
     static constexpr std::size_t kMaxQueued = 200'000;
     static constexpr const char* kThreadName = "cg-ledger";  // as top, perf and gdb show it
+    static constexpr const char* kNotifierThreadName = "cg-durable";
 
     // on_committed runs on the writer thread after each committed batch, before the jobs'
     // finish callbacks: what must be said only once work is durable (log lines) is said there.
@@ -65,10 +67,15 @@ class Writer {
     WriteSeq submit(WriterJob job);
     // True once every job up to `seq` has committed. Lock-free: the request path asks it.
     bool durable(WriteSeq seq) const { return durable_seq_.load(std::memory_order_acquire) >= seq; }
-    // fn(true) once `seq` is durable: at once on the calling thread when it already is, else on
-    // the writer thread after the commit. fn(false) if the writer stops before that.
+    // fn(true) once `seq` is durable: at once on the calling thread when it already is, else
+    // after the commit on the notifier thread (in sequence order). fn(false) if the writer stops
+    // before that. fn must not block.
     void when_durable(WriteSeq seq, std::function<void(bool)> fn);
     // False while commits fail or the queue is over kMaxQueued.
+    // On the writer thread, while a job's apply runs: the last sequence number of its batch
+    // (the same on every retry). A record learns from it whether a later record shares its
+    // transaction.
+    WriteSeq running_batch_last() const { return running_batch_last_; }
     bool healthy() const {
         return !commits_failing_.load(std::memory_order_relaxed) &&
                queued_.load(std::memory_order_relaxed) < kMaxQueued;
@@ -97,7 +104,12 @@ class Writer {
     std::atomic<WriteSeq> durable_seq_{0};
     std::atomic<std::size_t> queued_{0};
     std::atomic<bool> commits_failing_{false};
+    // One thread that runs durability callbacks, off the writer thread: each typically wakes
+    // another thread (a post to a client's I/O thread), and those wake-ups were a fifth of the
+    // writer's CPU per hold+settle when the writer made them itself (bench/ledger_bench).
+    boost::asio::thread_pool notifier_{1};
     bool stopping_ = false;
+    WriteSeq running_batch_last_ = 0;  // writer thread only
     std::int64_t give_up_ms_ = 5'000;
     bool accepting_ = false;  // false before start() and once the thread has drained and left
     std::thread thread_;

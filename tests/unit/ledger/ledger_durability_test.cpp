@@ -1,5 +1,6 @@
 // Memory decides, the store remembers: a charge the ledger took is never dropped, whatever the
 // disk does, and nothing is admitted while the store cannot commit.
+#include <future>
 #include <thread>
 
 #include "ledger_fixture.hpp"
@@ -32,6 +33,19 @@ class LedgerDurabilityTest : public LedgerTest {
         Charge charge;
         charge.cost = Cost{nanos, 0, nanos};
         return charge;
+    }
+    // Holds the writer in a job until the returned promise is set: whatever is decided
+    // meanwhile is queued, and lands in one batch.
+    std::promise<void> hold_writer() {
+        std::promise<void> go;
+        ledger_->submit({[gate = go.get_future().share()](Store&) { gate.wait(); },
+                         {},
+                         WriterJob::Kind::query});
+        return go;
+    }
+    std::optional<HoldState> stored_state(std::int64_t hold_id) {
+        SqliteStore reader(db_path(), Durability::process, OpenMode::read_only);
+        return reader.find_hold_state(hold_id);
     }
 };
 
@@ -101,6 +115,54 @@ TEST_F(LedgerDurabilityTest, AHoldIsDecidedInMemoryAtOnceAndDurableBeforeItIsAns
     EXPECT_TRUE(durable_soon(h.durable_seq));
     EXPECT_EQ(faults_->failures, 2);
     EXPECT_EQ(ledger_->release(h.hold_id), LedgerResult::ok);
+}
+
+TEST_F(LedgerDurabilityTest, AHoldSettledInTheSameBatchIsWrittenOnceAlreadySettledOnEveryRetry) {
+    auto id = new_account(1'000);
+    auto go = hold_writer();
+    // The settle's entry fails twice: the batch with the hold and its settle is rolled back and
+    // run again, and each run must write the hold closed together with its entry.
+    faults_->fail(FaultyStore::Fault::insert_entry, 2);
+    auto h = ledger_->hold(hold_request(id, 600));
+    ASSERT_EQ(h.result, LedgerResult::ok);
+    auto s = ledger_->settle(h.hold_id, charge_of(400));
+    ASSERT_EQ(s.result, LedgerResult::ok);
+    go.set_value();
+    ASSERT_TRUE(durable_soon(s.durable_seq));
+    EXPECT_EQ(faults_->failures, 2);
+    EXPECT_EQ(faults_->close_hold_calls, 0);  // one row write: no update after the insert
+    EXPECT_EQ(stored_state(h.hold_id), HoldState::settled);
+
+    reopen();
+    EXPECT_EQ(abandoned_at_start_, 0u);
+    EXPECT_EQ(account(id).balance_nanos, 600);
+    EXPECT_EQ(entries(id).front().amount_nanos, -400);
+}
+
+TEST_F(LedgerDurabilityTest, AHoldReleasedInTheSameBatchIsWrittenOnceAlreadyVoided) {
+    auto id = new_account(1'000);
+    auto go = hold_writer();
+    auto h = ledger_->hold(hold_request(id, 600));
+    ASSERT_EQ(h.result, LedgerResult::ok);
+    ASSERT_EQ(ledger_->release(h.hold_id), LedgerResult::ok);
+    go.set_value();
+    auto after = ledger_->hold(hold_request(id, 1));  // behind the release in the queue
+    ASSERT_TRUE(durable_soon(after.durable_seq));
+    EXPECT_EQ(faults_->close_hold_calls, 0);
+    EXPECT_EQ(stored_state(h.hold_id), HoldState::voided);
+    EXPECT_EQ(ledger_->release(after.hold_id), LedgerResult::ok);
+}
+
+TEST_F(LedgerDurabilityTest, AHoldDurableBeforeItsSettleIsStoredOpenThenClosedWithItsEntry) {
+    auto id = new_account(1'000);
+    auto h = ledger_->hold(hold_request(id, 600));
+    ASSERT_TRUE(durable_soon(h.durable_seq));
+    // A crash now finds it open (and abandons it at restart): it has no entry yet.
+    EXPECT_EQ(stored_state(h.hold_id), HoldState::open);
+    auto s = ledger_->settle(h.hold_id, charge_of(400));
+    ASSERT_TRUE(durable_soon(s.durable_seq));
+    EXPECT_EQ(faults_->close_hold_calls, 1);
+    EXPECT_EQ(stored_state(h.hold_id), HoldState::settled);
 }
 
 }  // namespace creditgate::testing

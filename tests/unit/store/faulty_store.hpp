@@ -22,6 +22,7 @@ class FaultyStore final : public Store {
         std::mutex mutex;
         std::map<Fault, int> remaining;  // failures still to come, per kind (-1: until healed)
         std::atomic<int> failures{0};    // how many calls failed so far
+        std::atomic<int> close_hold_calls{0};  // holds closed by an update of their row
         void fail(Fault fault, int times) {
             std::lock_guard lock(mutex);
             remaining[fault] = times;
@@ -68,6 +69,7 @@ class FaultyStore final : public Store {
     }
 
     void close_hold(std::int64_t hold_id, HoldState state, std::int64_t closed_at_ms) override {
+        plan_->close_hold_calls += 1;
         fail_if_due(Fault::close_hold);
         inner_->close_hold(hold_id, state, closed_at_ms);
     }
