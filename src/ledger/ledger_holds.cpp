@@ -231,22 +231,24 @@ SettleOutcome Ledger::settle_late(const AbandonedHold& abandoned, const Charge& 
     return out;
 }
 
-LedgerResult Ledger::release(std::int64_t hold_id) {
+ReleaseOutcome Ledger::release(std::int64_t hold_id) {
     std::lock_guard lock(mutex_);
     auto hold_it = open_holds_.find(hold_id);
     if (hold_it == open_holds_.end()) {
-        if (abandoned_.count(hold_id)) return LedgerResult::ok;  // its rule already ended it
-        return hold_id > 0 && hold_id <= last_ids_.hold ? LedgerResult::hold_closed
-                                                        : LedgerResult::hold_not_found;
+        if (abandoned_.count(hold_id)) return {LedgerResult::ok, 0};  // its rule already ended it
+        return {hold_id > 0 && hold_id <= last_ids_.hold ? LedgerResult::hold_closed
+                                                         : LedgerResult::hold_not_found,
+                0};
     }
     const auto insert = hold_it->second.insert;
     forget_hold(hold_it, accounts_.at(hold_it->second.record.account_id));
     const auto at = now();
     announce_close(insert.get(), HoldState::voided, at);
-    publish_close(insert.get(), append([insert, hold_id, at](Store& store) {
-                      close_hold_row(store, insert.get(), hold_id, HoldState::voided, at);
-                  }));
-    return LedgerResult::ok;
+    const auto seq = append([insert, hold_id, at](Store& store) {
+        close_hold_row(store, insert.get(), hold_id, HoldState::voided, at);
+    });
+    publish_close(insert.get(), seq);
+    return {LedgerResult::ok, seq};
 }
 
 void Ledger::forget_hold(std::unordered_map<std::int64_t, OpenHold>::iterator it,
@@ -372,7 +374,11 @@ void Ledger::settle(std::int64_t hold_id, Charge charge, Callback<SettleOutcome>
 }
 
 void Ledger::release(std::int64_t hold_id, Callback<LedgerResult> done) {
-    done(release(hold_id));
+    const auto outcome = release(hold_id);
+    if (outcome.result != LedgerResult::ok || !outcome.durable_seq) return done(outcome.result);
+    writer_.when_durable(outcome.durable_seq, [done = std::move(done)](bool ok) {
+        done(ok ? LedgerResult::ok : LedgerResult::unavailable);
+    });
 }
 
 }  // namespace creditgate

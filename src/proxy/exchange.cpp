@@ -228,10 +228,11 @@ void Exchange::on_whole_body() {
     call_->finish(true);
 
     if (!is_success(static_cast<unsigned>(reply->result_int()))) {
-        // The provider refused the request: it bills nothing, neither do we.
-        release_hold();
+        // The provider refused the request: it bills nothing, neither do we; the error goes
+        // out once the release is durable (a crash must not turn it into an abandoned charge).
+        const auto seq = release_hold();
         finish_log(reply->result_int());
-        return session_->reply(std::move(*reply));
+        return after_durable(seq, [this, reply] { session_->reply(std::move(*reply)); });
     }
     shape_->inspect_body(reply->body());
     charge([self = shared_from_this(), reply](const SettleOutcome& outcome) {
@@ -331,14 +332,16 @@ void Exchange::end_stream(bool upstream_complete) {
         // ledger.on_empty_reply "void": a stream that produced nothing and reported nothing is
         // not charged at all.
         add_flag("empty_reply");
-        release_hold();
+        const auto seq = release_hold();
         finish_log(200);
-        if (upstream_complete) {
-            return session_->end_stream(std::move(tail_), [](beast::error_code) {});
-        }
-        return session_->write_chunk(
-            std::move(tail_),
-            [self = shared_from_this()](beast::error_code) { self->session_->abort(); });
+        return after_durable(seq, [this, upstream_complete] {
+            if (upstream_complete) {
+                return session_->end_stream(std::move(tail_), [](beast::error_code) {});
+            }
+            session_->write_chunk(std::move(tail_), [self = shared_from_this()](beast::error_code) {
+                self->session_->abort();
+            });
+        });
     }
     charge([self = shared_from_this(), upstream_complete](const SettleOutcome&) {
         self->finish_log(200);
@@ -393,10 +396,10 @@ void Exchange::fail_before_reply(const ApiError& error) {
     finished_ = true;
     session_->stop_watching();
     if (call_) call_->finish(false);
-    release_hold();
+    const auto seq = release_hold();
     record_.error_code = code_name(error.code);
     finish_log(static_cast<int>(error.status));
-    session_->reply_error(error, record_.request_id);
+    after_durable(seq, [this, error] { session_->reply_error(error, record_.request_id); });
 }
 
 // A charge is never dropped: it is decided in memory now (the ledger takes it even after the
@@ -446,14 +449,15 @@ void Exchange::after_durable(WriteSeq seq, std::function<void()> then) {
         });
 }
 
-void Exchange::release_hold() {
-    if (!hold_open_) return;
+WriteSeq Exchange::release_hold() {
+    if (!hold_open_) return 0;
     hold_open_ = false;
-    const auto result = context_.ledger.release(hold_id_);
+    const auto [result, seq] = context_.ledger.release(hold_id_);
     if (result != LedgerResult::ok) {
         log_event(spdlog::level::critical, "release_failed",
                   {{"request_id", record_.request_id}, {"result", to_string(result)}});
     }
+    return seq;
 }
 
 void Exchange::add_flag(std::string_view flag) {

@@ -88,6 +88,11 @@ struct Charge {
     std::string price_version;
 };
 
+struct ReleaseOutcome {
+    LedgerResult result = LedgerResult::unavailable;
+    WriteSeq durable_seq = 0;  // 0 when nothing was written (the hold had already ended)
+};
+
 struct SettleOutcome {
     LedgerResult result = LedgerResult::unavailable;
     EntryRecord entry;  // amount 0 and id 0 when nothing more was due (a late settle)
@@ -144,7 +149,7 @@ class Ledger {
     HoldOutcome hold(const HoldRequest& request);
     // Never refused for a hold this process placed: an ended hold's late charge is still taken.
     SettleOutcome settle(std::int64_t hold_id, const Charge& charge);
-    LedgerResult release(std::int64_t hold_id);
+    ReleaseOutcome release(std::int64_t hold_id);
     bool durable(WriteSeq seq) const { return writer_.durable(seq); }
     // done(true) once `seq` is durable (at once if it is); false if the ledger stopped first.
     void when_durable(WriteSeq seq, Callback<bool> done) {

@@ -53,7 +53,9 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     // Runs `then` on this request's executor once `seq` is durable; aborts the connection if
     // the ledger stops first (nothing unrecorded reaches the client).
     void after_durable(WriteSeq seq, std::function<void()> then);
-    void release_hold();
+    // Ends the hold without a charge; returns the release's sequence number (0: nothing to
+    // wait for). A reply that tells the client "nothing charged" waits for it to be durable.
+    WriteSeq release_hold();
     void finish_log(int status);
     void add_flag(std::string_view flag);
     bool past_deadline() const { return std::chrono::steady_clock::now() >= deadline_; }

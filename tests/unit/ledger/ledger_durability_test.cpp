@@ -70,7 +70,7 @@ TEST_F(LedgerDurabilityTest, ASettleWhoseWriteFailsIsRetriedUntilDurableAndNewRe
     EXPECT_TRUE(durable_soon(s.durable_seq));
     auto after = ledger_->hold(hold_request(id, 1));
     EXPECT_EQ(after.result, LedgerResult::ok);
-    EXPECT_EQ(ledger_->release(after.hold_id), LedgerResult::ok);
+    EXPECT_EQ(ledger_->release(after.hold_id).result, LedgerResult::ok);
 
     // What the client was told it paid is what the file says after a restart.
     reopen();
@@ -114,7 +114,7 @@ TEST_F(LedgerDurabilityTest, AHoldIsDecidedInMemoryAtOnceAndDurableBeforeItIsAns
     EXPECT_EQ(ledger_->hold(hold_request(id, 400)).result, LedgerResult::insufficient_credits);
     EXPECT_TRUE(durable_soon(h.durable_seq));
     EXPECT_EQ(faults_->failures, 2);
-    EXPECT_EQ(ledger_->release(h.hold_id), LedgerResult::ok);
+    EXPECT_EQ(ledger_->release(h.hold_id).result, LedgerResult::ok);
 }
 
 TEST_F(LedgerDurabilityTest, AHoldSettledInTheSameBatchIsWrittenOnceAlreadySettledOnEveryRetry) {
@@ -144,13 +144,13 @@ TEST_F(LedgerDurabilityTest, AHoldReleasedInTheSameBatchIsWrittenOnceAlreadyVoid
     auto go = hold_writer();
     auto h = ledger_->hold(hold_request(id, 600));
     ASSERT_EQ(h.result, LedgerResult::ok);
-    ASSERT_EQ(ledger_->release(h.hold_id), LedgerResult::ok);
+    ASSERT_EQ(ledger_->release(h.hold_id).result, LedgerResult::ok);
     go.set_value();
     auto after = ledger_->hold(hold_request(id, 1));  // behind the release in the queue
     ASSERT_TRUE(durable_soon(after.durable_seq));
     EXPECT_EQ(faults_->close_hold_calls, 0);
     EXPECT_EQ(stored_state(h.hold_id), HoldState::voided);
-    EXPECT_EQ(ledger_->release(after.hold_id), LedgerResult::ok);
+    EXPECT_EQ(ledger_->release(after.hold_id).result, LedgerResult::ok);
 }
 
 TEST_F(LedgerDurabilityTest, AHoldDurableBeforeItsSettleIsStoredOpenThenClosedWithItsEntry) {
