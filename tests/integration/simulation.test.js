@@ -56,6 +56,12 @@ const ENDINGS = {
       // Up to 150 tokens against a max_tokens as low as 3: a cost well above the hold.
       headers: { 'x-mock-chunks': String(randomInt(1, 150)), 'x-mock-delay-ms': String(randomInt(0, 8)) },
     }),
+  // A provider that ignores max_tokens: the cost is well above the hold (an overrun when the
+  // account cannot cover it).
+  complete_over_max_tokens: () => ({
+    body: { model: 'mock-slow-stream', stream: true, max_tokens: 3 },
+    headers: { 'x-mock-chunks': String(randomInt(50, 150)), 'x-mock-delay-ms': String(randomInt(0, 5)) },
+  }),
   upstream_cutoff: () => ({ body: { model: 'mock-cutoff', stream: true } }),
   upstream_cutoff_body: () => ({ body: { model: 'mock-cutoff' } }),
   client_gone_mid_stream: () => ({
@@ -65,10 +71,12 @@ const ENDINGS = {
   }),
   client_gone_before_reply: () => ({ body: { model: 'mock-hang' }, destroyOnceUpstreamHasIt: true }),
   upstream_error: () => ({ body: { model: pick(['mock-error-500', 'mock-error-429']), stream: random() < 0.5 } }),
-  // 100 s of output: only the request time limit (9 s) ends it.
+  // 100 s of output: only the request time limit (9 s) ends it. Sent first in its round, on an
+  // account that can afford it, so that the round does run past the deadline.
   past_hold_deadline: () => ({
-    body: { model: 'mock-slow-stream', stream: true },
+    body: { model: 'mock-slow-stream', stream: true, max_tokens: pick([100, undefined]) },
     headers: { 'x-mock-chunks': '1000', 'x-mock-delay-ms': '100' },
+    wellFundedAccount: true,
   }),
 };
 const QUICK_ENDINGS = Object.keys(ENDINGS).filter((name) => name !== 'past_hold_deadline');
@@ -111,7 +119,7 @@ describe('seeded simulation of the request path', { timeout: SUITE_TIMEOUT_MS },
   /** Sends one request and follows it to its end; resolves with what the client saw. */
   async function send(gateway, round, ending) {
     const spec = ENDINGS[ending]();
-    const account = pick(accounts);
+    const account = pick(spec.wellFundedAccount ? accounts.slice(1) : accounts);
     const record = {
       round, ending, accountId: account.accountId, status: undefined, requestId: undefined,
       delivered: false, complete: false, raw: '', endedAt: undefined,
@@ -189,7 +197,9 @@ describe('seeded simulation of the request path', { timeout: SUITE_TIMEOUT_MS },
       if (!byRequest.has(entry.request_id)) byRequest.set(entry.request_id, []);
       byRequest.get(entry.request_id).push(entry);
     }
-    const describeEntries = (entries) => JSON.stringify((entries ?? []).map((e) => ({ id: e.id, type: e.type, flags: e.flags })));
+    const describeEntries = (entries) => JSON.stringify((entries ?? []).map((e) => ({
+      id: e.id, type: e.type, amount_nanos: e.amount_nanos, flags: e.flags,
+    })));
     for (const [requestId, entries] of byRequest) {
       const charges = entries.filter((e) => e.type === 'charge');
       assert.ok(charges.length <= 1, tagged(`request ${requestId} is charged twice: ${describeEntries(entries)}`));
@@ -231,7 +241,7 @@ describe('seeded simulation of the request path', { timeout: SUITE_TIMEOUT_MS },
     const gateway = env.gateway;
     const mix = [...QUICK_ENDINGS];
     // A kill cuts these long streams (with their holds open) well before their deadline.
-    if (pastDeadline || kill) mix.push('past_hold_deadline');
+    if (pastDeadline || kill) mix.unshift('past_hold_deadline');
     for (let extra = randomInt(0, 5); extra > 0; extra -= 1) mix.push(pick(QUICK_ENDINGS));
     const baseline = await env.mock.stats();
     const round = [];
@@ -265,7 +275,8 @@ describe('seeded simulation of the request path', { timeout: SUITE_TIMEOUT_MS },
       killedAt,
       summary: `${records.length} requests, ${count((r) => r.delivered)} delivered, ${
         count((r) => r.status >= 400)} refused, ${count((r) => r.status === undefined)} unanswered${
-        kill ? `, kill -9 after ${count((r) => r.endedAt < killedAt)} ended` : ''}`,
+        kill ? `, kill -9 after ${count((r) => r.endedAt < killedAt)} ended` : ''}${
+        pastDeadline && !kill ? `, ${count((r) => r.ending === 'past_hold_deadline' && r.delivered)} cut at the deadline` : ''}`,
     };
   }
 
