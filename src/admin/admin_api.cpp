@@ -132,23 +132,19 @@ void AdminApi::create_key(const std::shared_ptr<Call>& call, std::int64_t accoun
     if (auto* error = std::get_if<ApiError>(&body)) return call->fail(*error);
     auto name = string_field(std::get<nlohmann::json>(body), "name", false, kMaxNameLength);
     if (auto* error = std::get_if<ApiError>(&name)) return call->fail(*error);
-    keys_.create(
-        account_id, std::get<std::string>(name),
-        call->on_session<CreatedKey>([call](auto& created) {
-            if (created.result == LedgerResult::invalid_amount) {
-                return call->fail(invalid("This account has too many keys; revoke some first."));
-            }
-            if (created.result != LedgerResult::ok)
-                return call->fail(api_error_from(created.result));
-            auto reply = key_json(created.record);
-            reply["key"] = created.plaintext;  // the only time the key is ever shown
-            call->reply(http::status::created, reply);
-        }));
+    keys_.create(account_id, std::get<std::string>(name),
+                 call->on_session<CreatedKey>([call](auto& created) {
+                     if (created.result != AuthResult::ok)
+                         return call->fail(api_error_from(created.result));
+                     auto reply = key_json(created.record);
+                     reply["key"] = created.plaintext;  // the only time the key is ever shown
+                     call->reply(http::status::created, reply);
+                 }));
 }
 
 void AdminApi::list_keys(const std::shared_ptr<Call>& call, std::int64_t account_id) {
     keys_.list(account_id, call->on_session<KeyList>([call](auto& list) {
-        if (list.result != LedgerResult::ok) return call->fail(api_error_from(list.result));
+        if (list.result != AuthResult::ok) return call->fail(api_error_from(list.result));
         nlohmann::json data = nlohmann::json::array();
         for (const auto& key : list.keys) data.push_back(key_json(key));
         call->reply(http::status::ok, {{"object", "list"}, {"data", std::move(data)}});
@@ -157,7 +153,7 @@ void AdminApi::list_keys(const std::shared_ptr<Call>& call, std::int64_t account
 
 void AdminApi::revoke_key(const std::shared_ptr<Call>& call, std::int64_t key_id) {
     keys_.revoke(key_id, call->on_session<bool>([call, key_id](bool& revoked) {
-        if (!revoked) return call->fail(api_error(ErrorCode::not_found, "No such active key."));
+        if (!revoked) return call->fail(api_error_from(AuthResult::key_not_found));
         call->reply(http::status::ok, {{"id", key_id}, {"object", "api_key"}, {"revoked", true}});
     }));
 }

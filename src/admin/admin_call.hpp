@@ -12,6 +12,7 @@
 #include <variant>
 
 #include "creditgate/admin/admin_api.hpp"
+#include "creditgate/errors/result_errors.hpp"
 #include "creditgate/http/api_error.hpp"
 #include "creditgate/observe/access_log.hpp"
 

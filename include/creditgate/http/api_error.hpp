@@ -4,8 +4,6 @@
 
 #include <string>
 
-#include "creditgate/ledger/results.hpp"
-
 namespace creditgate {
 
 enum class ErrorCode {
@@ -39,7 +37,7 @@ struct ApiError {
 ApiError api_error(ErrorCode code, std::string message, std::string param = {});
 const char* code_name(ErrorCode code);
 
-// Maps a ledger result that is not ok to the error a client sees.
-ApiError api_error_from(LedgerResult result);
+// What a 429 tells the client to wait before retrying (the Retry-After header, in seconds).
+inline constexpr int kRetryAfterSeconds = 1;
 
 }  // namespace creditgate

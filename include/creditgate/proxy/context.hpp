@@ -8,6 +8,9 @@
 
 #include "creditgate/auth/key_registry.hpp"
 #include "creditgate/config/config.hpp"
+// The exchange maps ledger results through this header; it reaches it from here until it
+// includes it itself.
+#include "creditgate/errors/result_errors.hpp"
 #include "creditgate/ledger/ledger.hpp"
 #include "creditgate/upstream/pool.hpp"
 
