@@ -23,24 +23,37 @@ bool token_matches(std::string_view presented, const std::string& expected) {
            CRYPTO_memcmp(presented.data(), expected.data(), expected.size()) == 0;
 }
 
-std::vector<std::string_view> split_path(std::string_view path) {
-    std::vector<std::string_view> parts;
-    while (!path.empty()) {
-        if (path.front() == '/') {
-            path.remove_prefix(1);
-            continue;
-        }
-        auto slash = path.find('/');
-        parts.push_back(path.substr(0, slash));
-        if (slash == std::string_view::npos) break;
-        path.remove_prefix(slash);
-    }
-    return parts;
-}
-
 }  // namespace
 
 using namespace admin_detail;
+
+AdminApi::AdminApi(std::shared_ptr<const Config> config, Ledger& ledger, KeyRegistry& keys)
+    : config_(std::move(config)), ledger_(ledger), keys_(keys) {
+    using http::verb;
+    using CallPtr = const std::shared_ptr<Call>&;
+    auto money = [this](GrantKind kind) {
+        return [this, kind](const RouteIds& ids, CallPtr call) { move_money(call, ids[0], kind); };
+    };
+    router_
+        .add(verb::post, "/admin/accounts",
+             [this](const RouteIds&, CallPtr call) { create_account(call); })
+        .add(verb::get, "/admin/accounts/{id}",
+             [this](const RouteIds& ids, CallPtr call) { get_account(call, ids[0]); })
+        .add(verb::get, "/admin/accounts/{id}/keys",
+             [this](const RouteIds& ids, CallPtr call) { list_keys(call, ids[0]); })
+        .add(verb::post, "/admin/accounts/{id}/keys",
+             [this](const RouteIds& ids, CallPtr call) { create_key(call, ids[0]); })
+        .add(verb::post, "/admin/accounts/{id}/topups", money(GrantKind::topup))
+        .add(verb::post, "/admin/accounts/{id}/grants", money(GrantKind::grant))
+        .add(verb::post, "/admin/accounts/{id}/adjustments", money(GrantKind::adjustment))
+        .add(verb::get, "/admin/accounts/{id}/ledger",
+             [this](const RouteIds& ids, CallPtr call) { list_ledger(call, ids[0]); })
+        .add(verb::get, "/admin/accounts/{id}/statement",
+             [this](const RouteIds& ids, CallPtr call) { get_statement(call, ids[0]); })
+        .add(verb::get, "/admin/usage", [this](const RouteIds&, CallPtr call) { get_usage(call); })
+        .add(verb::delete_, "/admin/keys/{id}",
+             [this](const RouteIds& ids, CallPtr call) { revoke_key(call, ids[0]); });
+}
 
 void AdminApi::handle(const std::shared_ptr<HttpSession>& session, Request&& request) {
     auto call = std::make_shared<Call>();
@@ -57,52 +70,9 @@ void AdminApi::handle(const std::shared_ptr<HttpSession>& session, Request&& req
     if (call->actor.empty()) {
         return call->fail(api_error(ErrorCode::invalid_api_key, "Missing or invalid admin token."));
     }
-    auto parts = split_path(call->record.path);
-    auto method = call->request.method();
-    auto allow = [&](const char* methods) {
-        reply_method_not_allowed(*session, methods, call->record.request_id);
-    };
-    auto not_found = [&] {
-        call->fail(api_error(ErrorCode::not_found, "Unknown path: " + call->record.path));
-    };
-
-    if (parts.size() < 2 || parts[0] != "admin") return not_found();
-    if (parts[1] == "accounts") {
-        if (parts.size() == 2)
-            return method == http::verb::post ? create_account(call) : allow("POST");
-        auto id = parse_id(parts[2]);
-        if (!id) return not_found();
-        if (parts.size() == 3)
-            return method == http::verb::get ? get_account(call, *id) : allow("GET");
-        if (parts.size() != 4) return not_found();
-        if (parts[3] == "keys") {
-            if (method == http::verb::post) return create_key(call, *id);
-            if (method == http::verb::get) return list_keys(call, *id);
-            return allow("GET, POST");
-        }
-        if (parts[3] == "topups")
-            return method == http::verb::post ? move_money(call, *id, GrantKind::topup)
-                                              : allow("POST");
-        if (parts[3] == "grants")
-            return method == http::verb::post ? move_money(call, *id, GrantKind::grant)
-                                              : allow("POST");
-        if (parts[3] == "adjustments")
-            return method == http::verb::post ? move_money(call, *id, GrantKind::adjustment)
-                                              : allow("POST");
-        if (parts[3] == "ledger")
-            return method == http::verb::get ? list_ledger(call, *id) : allow("GET");
-        if (parts[3] == "statement")
-            return method == http::verb::get ? get_statement(call, *id) : allow("GET");
-        return not_found();
+    if (auto error = router_.dispatch(call->request.method(), call->record.path, call)) {
+        call->fail(*error);
     }
-    if (parts[1] == "usage" && parts.size() == 2)
-        return method == http::verb::get ? get_usage(call) : allow("GET");
-    if (parts[1] == "keys" && parts.size() == 3) {
-        auto id = parse_id(parts[2]);
-        if (!id) return not_found();
-        return method == http::verb::delete_ ? revoke_key(call, *id) : allow("DELETE");
-    }
-    not_found();
 }
 
 void AdminApi::create_account(const std::shared_ptr<Call>& call) {

@@ -29,6 +29,7 @@ struct ApiError {
     ErrorCode code;
     std::string message;
     std::string param;  // the offending field, empty when none
+    std::string allow;  // 405 only: the methods the path accepts (the Allow header)
 
     // {"error":{"message","type","param","code"}}, the OpenAI shape.
     std::string body() const;
