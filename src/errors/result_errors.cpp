@@ -11,9 +11,9 @@ struct ErrorRow {
     const char* param = "";
 };
 
-ApiError make(const ErrorRow& row, std::string message) {
-    return api_error(row.code, message.empty() ? std::string(row.message) : std::move(message),
-                     row.param);
+ApiError make(const ErrorRow& entry, std::string message) {
+    return api_error(entry.code, message.empty() ? std::string(entry.message) : std::move(message),
+                     entry.param);
 }
 
 constexpr ErrorRow kUnavailable{ErrorCode::unavailable,

@@ -57,7 +57,7 @@ const char* code_name(ErrorCode code) {
 }
 
 ApiError api_error(ErrorCode code, std::string message, std::string param) {
-    return ApiError{row(code).http_status, code, std::move(message), std::move(param)};
+    return ApiError{row(code).http_status, code, std::move(message), std::move(param), {}};
 }
 
 std::string ApiError::body() const {

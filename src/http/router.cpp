@@ -63,7 +63,8 @@ RouteTable::Match RouteTable::match(boost::beast::http::verb method, std::string
             return match;
         }
         if (!match.allow.empty()) match.allow += ", ";
-        match.allow += boost::beast::http::to_string(routes_[i].method);
+        const auto name = boost::beast::http::to_string(routes_[i].method);
+        match.allow.append(name.data(), name.size());
     }
     return match;
 }
