@@ -26,11 +26,10 @@ function(creditgate_module name)
   set(include_dir ${CREDITGATE_MODULE_INCLUDE_ROOT}/${name})
   file(REMOVE_RECURSE ${include_dir})
   file(MAKE_DIRECTORY ${include_dir}/creditgate)
+  # Linked even before the header folder exists, so a module's first header is found at once.
   foreach(module IN LISTS allowed)
-    if(EXISTS ${PROJECT_SOURCE_DIR}/include/creditgate/${module})
-      file(CREATE_LINK ${PROJECT_SOURCE_DIR}/include/creditgate/${module}
-           ${include_dir}/creditgate/${module} SYMBOLIC)
-    endif()
+    file(CREATE_LINK ${PROJECT_SOURCE_DIR}/include/creditgate/${module}
+         ${include_dir}/creditgate/${module} SYMBOLIC)
   endforeach()
 
   file(GLOB sources CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/src/${name}/*.cpp)
