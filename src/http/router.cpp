@@ -1,5 +1,6 @@
 #include "creditgate/http/router.hpp"
 
+#include <algorithm>
 #include <boost/url/parse_path.hpp>
 #include <charconv>
 
@@ -44,9 +45,14 @@ bool matches(const std::vector<std::string>& pattern, const std::vector<std::str
 }  // namespace
 
 void RouteTable::add(boost::beast::http::verb method, std::string_view pattern) {
-    auto segments = split(pattern);
+    // Split by hand: "{id}" is not valid in a URL path, so Boost.URL would refuse the pattern.
     Route route{method, {}};
-    for (auto segment : segments.value()) route.segments.emplace_back(segment);
+    while (pattern.starts_with('/')) {
+        pattern.remove_prefix(1);
+        auto end = std::min(pattern.find('/'), pattern.size());
+        route.segments.emplace_back(pattern.substr(0, end));
+        pattern.remove_prefix(end);
+    }
     routes_.push_back(std::move(route));
 }
 
