@@ -9,11 +9,11 @@
 #include <vector>
 
 #include "creditgate/cli/ledger_command.hpp"
+#include "creditgate/cli/serve_command.hpp"
 #include "creditgate/config/config.hpp"
 #include "creditgate/observe/event_log.hpp"
 #include "creditgate/observe/thread_name.hpp"
 #include "creditgate/pricing/decimal.hpp"
-#include "creditgate/proxy/service.hpp"
 #include "creditgate/store/store.hpp"
 
 namespace {

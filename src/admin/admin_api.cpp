@@ -24,21 +24,37 @@ bool token_matches(std::string_view presented, const std::string& expected) {
            CRYPTO_memcmp(presented.data(), expected.data(), expected.size()) == 0;
 }
 
-// The path's segments as sent (not percent-decoded), empty ones skipped: "/admin//accounts/"
-// is {admin, accounts}. A path that is not a valid URL path matches no route.
-std::vector<std::string_view> split_path(std::string_view path) {
-    std::vector<std::string_view> parts;
-    const auto segments = boost::urls::parse_path(path);
-    if (!segments) return parts;
-    for (const auto segment : *segments) {
-        if (!segment.empty()) parts.emplace_back(segment.data(), segment.size());
-    }
-    return parts;
-}
-
 }  // namespace
 
 using namespace admin_detail;
+
+AdminApi::AdminApi(std::shared_ptr<const Config> config, Ledger& ledger, KeyRegistry& keys)
+    : config_(std::move(config)), ledger_(ledger), keys_(keys) {
+    using http::verb;
+    using CallPtr = const std::shared_ptr<Call>&;
+    auto money = [this](GrantKind kind) {
+        return [this, kind](const RouteIds& ids, CallPtr call) { move_money(call, ids[0], kind); };
+    };
+    router_
+        .add(verb::post, "/admin/accounts",
+             [this](const RouteIds&, CallPtr call) { create_account(call); })
+        .add(verb::get, "/admin/accounts/{id}",
+             [this](const RouteIds& ids, CallPtr call) { get_account(call, ids[0]); })
+        .add(verb::get, "/admin/accounts/{id}/keys",
+             [this](const RouteIds& ids, CallPtr call) { list_keys(call, ids[0]); })
+        .add(verb::post, "/admin/accounts/{id}/keys",
+             [this](const RouteIds& ids, CallPtr call) { create_key(call, ids[0]); })
+        .add(verb::post, "/admin/accounts/{id}/topups", money(GrantKind::topup))
+        .add(verb::post, "/admin/accounts/{id}/grants", money(GrantKind::grant))
+        .add(verb::post, "/admin/accounts/{id}/adjustments", money(GrantKind::adjustment))
+        .add(verb::get, "/admin/accounts/{id}/ledger",
+             [this](const RouteIds& ids, CallPtr call) { list_ledger(call, ids[0]); })
+        .add(verb::get, "/admin/accounts/{id}/statement",
+             [this](const RouteIds& ids, CallPtr call) { get_statement(call, ids[0]); })
+        .add(verb::get, "/admin/usage", [this](const RouteIds&, CallPtr call) { get_usage(call); })
+        .add(verb::delete_, "/admin/keys/{id}",
+             [this](const RouteIds& ids, CallPtr call) { revoke_key(call, ids[0]); });
+}
 
 void AdminApi::handle(const std::shared_ptr<HttpSession>& session, Request&& request) {
     auto call = std::make_shared<Call>();
@@ -55,52 +71,9 @@ void AdminApi::handle(const std::shared_ptr<HttpSession>& session, Request&& req
     if (call->actor.empty()) {
         return call->fail(api_error(ErrorCode::invalid_api_key, "Missing or invalid admin token."));
     }
-    auto parts = split_path(call->record.path);
-    auto method = call->request.method();
-    auto allow = [&](const char* methods) {
-        reply_method_not_allowed(*session, methods, call->record.request_id);
-    };
-    auto not_found = [&] {
-        call->fail(api_error(ErrorCode::not_found, "Unknown path: " + call->record.path));
-    };
-
-    if (parts.size() < 2 || parts[0] != "admin") return not_found();
-    if (parts[1] == "accounts") {
-        if (parts.size() == 2)
-            return method == http::verb::post ? create_account(call) : allow("POST");
-        auto id = parse_id(parts[2]);
-        if (!id) return not_found();
-        if (parts.size() == 3)
-            return method == http::verb::get ? get_account(call, *id) : allow("GET");
-        if (parts.size() != 4) return not_found();
-        if (parts[3] == "keys") {
-            if (method == http::verb::post) return create_key(call, *id);
-            if (method == http::verb::get) return list_keys(call, *id);
-            return allow("GET, POST");
-        }
-        if (parts[3] == "topups")
-            return method == http::verb::post ? move_money(call, *id, GrantKind::topup)
-                                              : allow("POST");
-        if (parts[3] == "grants")
-            return method == http::verb::post ? move_money(call, *id, GrantKind::grant)
-                                              : allow("POST");
-        if (parts[3] == "adjustments")
-            return method == http::verb::post ? move_money(call, *id, GrantKind::adjustment)
-                                              : allow("POST");
-        if (parts[3] == "ledger")
-            return method == http::verb::get ? list_ledger(call, *id) : allow("GET");
-        if (parts[3] == "statement")
-            return method == http::verb::get ? get_statement(call, *id) : allow("GET");
-        return not_found();
+    if (auto error = router_.dispatch(call->request.method(), call->record.path, call)) {
+        call->fail(*error);
     }
-    if (parts[1] == "usage" && parts.size() == 2)
-        return method == http::verb::get ? get_usage(call) : allow("GET");
-    if (parts[1] == "keys" && parts.size() == 3) {
-        auto id = parse_id(parts[2]);
-        if (!id) return not_found();
-        return method == http::verb::delete_ ? revoke_key(call, *id) : allow("DELETE");
-    }
-    not_found();
 }
 
 void AdminApi::create_account(const std::shared_ptr<Call>& call) {
@@ -130,23 +103,19 @@ void AdminApi::create_key(const std::shared_ptr<Call>& call, std::int64_t accoun
     if (auto* error = std::get_if<ApiError>(&body)) return call->fail(*error);
     auto name = string_field(std::get<nlohmann::json>(body), "name", false, kMaxNameLength);
     if (auto* error = std::get_if<ApiError>(&name)) return call->fail(*error);
-    keys_.create(
-        account_id, std::get<std::string>(name),
-        call->on_session<CreatedKey>([call](auto& created) {
-            if (created.result == LedgerResult::invalid_amount) {
-                return call->fail(invalid("This account has too many keys; revoke some first."));
-            }
-            if (created.result != LedgerResult::ok)
-                return call->fail(api_error_from(created.result));
-            auto reply = key_json(created.record);
-            reply["key"] = created.plaintext;  // the only time the key is ever shown
-            call->reply(http::status::created, reply);
-        }));
+    keys_.create(account_id, std::get<std::string>(name),
+                 call->on_session<CreatedKey>([call](auto& created) {
+                     if (created.result != AuthResult::ok)
+                         return call->fail(api_error_from(created.result));
+                     auto reply = key_json(created.record);
+                     reply["key"] = created.plaintext;  // the only time the key is ever shown
+                     call->reply(http::status::created, reply);
+                 }));
 }
 
 void AdminApi::list_keys(const std::shared_ptr<Call>& call, std::int64_t account_id) {
     keys_.list(account_id, call->on_session<KeyList>([call](auto& list) {
-        if (list.result != LedgerResult::ok) return call->fail(api_error_from(list.result));
+        if (list.result != AuthResult::ok) return call->fail(api_error_from(list.result));
         nlohmann::json data = nlohmann::json::array();
         for (const auto& key : list.keys) data.push_back(key_json(key));
         call->reply(http::status::ok, {{"object", "list"}, {"data", std::move(data)}});
@@ -155,7 +124,7 @@ void AdminApi::list_keys(const std::shared_ptr<Call>& call, std::int64_t account
 
 void AdminApi::revoke_key(const std::shared_ptr<Call>& call, std::int64_t key_id) {
     keys_.revoke(key_id, call->on_session<bool>([call, key_id](bool& revoked) {
-        if (!revoked) return call->fail(api_error(ErrorCode::not_found, "No such active key."));
+        if (!revoked) return call->fail(api_error_from(AuthResult::key_not_found));
         call->reply(http::status::ok, {{"id", key_id}, {"object", "api_key"}, {"revoked", true}});
     }));
 }

@@ -1,9 +1,9 @@
 #include "admin_call.hpp"
 
-#include <algorithm>
 #include <charconv>
 
 #include "creditgate/http/routing.hpp"
+#include "creditgate/validate/object_reader.hpp"
 
 namespace creditgate {
 
@@ -25,10 +25,10 @@ std::variant<nlohmann::json, ApiError> object_body(
     auto body = nlohmann::json::parse(text.empty() ? std::string("{}") : text, nullptr, false);
     if (body.is_discarded()) return invalid("The request body is not valid JSON.");
     if (!body.is_object()) return invalid("The request body must be a JSON object.");
-    for (const auto& [name, value] : body.items()) {
-        if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-            return invalid("Unknown field '" + name + "'.", name);
-        }
+    try {
+        [[maybe_unused]] const validate::ObjectReader fields(body, "", allowed);
+    } catch (const validate::FieldError& e) {
+        return invalid(e.reason(), e.json_path());
     }
     return body;
 }

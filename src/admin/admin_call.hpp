@@ -12,6 +12,7 @@
 #include <variant>
 
 #include "creditgate/admin/admin_api.hpp"
+#include "creditgate/errors/result_errors.hpp"
 #include "creditgate/http/api_error.hpp"
 #include "creditgate/observe/access_log.hpp"
 
@@ -26,8 +27,8 @@ constexpr std::size_t kMaxIdempotencyKeyLength = 255;
 std::optional<std::int64_t> parse_id(std::string_view text);
 ApiError invalid(std::string message, std::string param = {});
 
-// Parses a JSON object body whose fields are all in `allowed`; unknown fields are an error so a
-// mistyped field is never silently dropped.
+// Parses a JSON object body whose fields are all in `allowed`; an unknown field is an error (with
+// its JSON path as `param` and a suggestion) so a mistyped field is never silently dropped.
 std::variant<nlohmann::json, ApiError> object_body(const std::string& text,
                                                    std::initializer_list<std::string_view> allowed);
 std::variant<std::string, ApiError> string_field(const nlohmann::json& body, const char* name,

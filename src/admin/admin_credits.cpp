@@ -112,14 +112,15 @@ void AdminApi::move_money(const std::shared_ptr<Call>& call, std::int64_t accoun
     request.idempotency_key = std::move(idempotency_key);
     ledger_.credit(std::move(request), call->on_session<CreditOutcome>([call](auto& outcome) {
         if (outcome.result != LedgerResult::ok) {
-            auto error = api_error_from(outcome.result);
+            // An operator's adjustment beyond the available balance is an invalid amount (400),
+            // not a client that ran out of credits (402).
             if (outcome.result == LedgerResult::insufficient_credits) {
-                error = invalid(
+                return call->fail(api_error_from(
+                    LedgerResult::invalid_amount,
                     "The adjustment is larger than the available balance (credits reserved by "
-                    "requests in flight are not available).",
-                    "amount");
+                    "requests in flight are not available)."));
             }
-            return call->fail(error);
+            return call->fail(api_error_from(outcome.result));
         }
         // Rendered only from what was stored when the money moved, so a replay is the first
         // reply again, byte for byte.

@@ -99,27 +99,6 @@ Response csv_reply(std::string body, const std::string& filename, const std::str
     return reply;
 }
 
-ApiError report_error(ReportResult result) {
-    switch (result) {
-        case ReportResult::account_not_found:
-            return api_error_from(LedgerResult::account_not_found);
-        case ReportResult::too_many_entries:
-            return invalid(
-                "The period holds more entries than one report reads; ask for "
-                "shorter periods.",
-                "from");
-        case ReportResult::overflow:
-            return invalid(
-                "A sum over this period does not fit in 64 bits; ask for shorter "
-                "periods.",
-                "from");
-        case ReportResult::ok:
-        case ReportResult::unavailable:
-            break;
-    }
-    return api_error_from(LedgerResult::unavailable);
-}
-
 std::string file_date(std::int64_t epoch_ms) {
     return format_time_ms(epoch_ms).substr(0, 10);
 }
@@ -134,7 +113,7 @@ void AdminApi::get_statement(const std::shared_ptr<Call>& call, std::int64_t acc
     build_statement(ledger_, account_id, query.period,
                     call->on_session<StatementOutcome>([call, csv](auto& outcome) {
                         if (outcome.result != ReportResult::ok)
-                            return call->fail(report_error(outcome.result));
+                            return call->fail(api_error_from(outcome.result));
                         const auto& s = outcome.statement;
                         if (!csv) {
                             auto reply = json_reply(http::status::ok, statement_json(s).dump(),
@@ -158,7 +137,7 @@ void AdminApi::get_usage(const std::shared_ptr<Call>& call) {
     build_usage(ledger_, query.period, query.group_by,
                 call->on_session<UsageOutcome>([call, csv](auto& outcome) {
                     if (outcome.result != ReportResult::ok)
-                        return call->fail(report_error(outcome.result));
+                        return call->fail(api_error_from(outcome.result));
                     const auto& r = outcome.report;
                     if (!csv) {
                         auto reply = json_reply(http::status::ok, usage_json(r).dump(),

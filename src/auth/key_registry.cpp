@@ -37,11 +37,11 @@ void KeyRegistry::create(std::int64_t account_id, std::string name, Callback<Cre
     auto result = std::make_shared<CreatedKey>();
     ledger_.submit({[this, account_id, name = std::move(name), result](Store& store) {
                         if (!ledger_.account_exists(account_id)) {
-                            result->result = LedgerResult::account_not_found;
+                            result->result = AuthResult::account_not_found;
                             return;
                         }
                         if (store.list_keys(account_id).size() >= kMaxKeysPerAccount) {
-                            result->result = LedgerResult::invalid_amount;
+                            result->result = AuthResult::too_many_keys;
                             return;
                         }
                         result->plaintext = generate_api_key();
@@ -52,13 +52,13 @@ void KeyRegistry::create(std::int64_t account_id, std::string name, Callback<Cre
                         record.prefix = result->plaintext.substr(0, kDisplayPrefixLength);
                         record.created_at_ms = now_ms();
                         record.id = store.insert_key(record);
-                        result->result = LedgerResult::ok;
+                        result->result = AuthResult::ok;
                     },
                     [this, result, done = std::move(done)](bool committed) {
                         if (!committed) {
-                            result->result = LedgerResult::unavailable;
+                            result->result = AuthResult::unavailable;
                             result->plaintext.clear();
-                        } else if (result->result == LedgerResult::ok) {
+                        } else if (result->result == AuthResult::ok) {
                             insert(result->record);  // usable only once it is durable
                         }
                         done(std::move(*result));
@@ -84,14 +84,14 @@ void KeyRegistry::list(std::int64_t account_id, Callback<KeyList> done) {
     auto result = std::make_shared<KeyList>();
     ledger_.submit({[this, account_id, result](Store& store) {
                         if (!ledger_.account_exists(account_id)) {
-                            result->result = LedgerResult::account_not_found;
+                            result->result = AuthResult::account_not_found;
                             return;
                         }
                         result->keys = store.list_keys(account_id);
-                        result->result = LedgerResult::ok;
+                        result->result = AuthResult::ok;
                     },
                     [result, done = std::move(done)](bool committed) {
-                        if (!committed) result->result = LedgerResult::unavailable;
+                        if (!committed) result->result = AuthResult::unavailable;
                         done(std::move(*result));
                     }});
 }

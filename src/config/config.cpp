@@ -441,7 +441,9 @@ std::optional<std::string> process_env(const std::string& name) {
     return std::string(value);
 }
 
-Config parse_config(std::string_view json_text, const EnvLookup& env) {
+namespace {
+
+Config parse_document(std::string_view json_text, const EnvLookup& env) {
     const EnvLookup lookup = env ? env : EnvLookup(process_env);
     const json root = parse_json(json_text);
     const ObjectReader reader(root, "",
@@ -460,6 +462,16 @@ Config parse_config(std::string_view json_text, const EnvLookup& env) {
     parse_models(reader.required("models"), config);
     config.price_version = compute_price_version(config);
     return config;
+}
+
+}  // namespace
+
+Config parse_config(std::string_view json_text, const EnvLookup& env) {
+    try {
+        return parse_document(json_text, env);
+    } catch (const validate::FieldError& e) {
+        throw ConfigError(e.json_path(), e.reason());
+    }
 }
 
 Config load_config(const std::string& file_path, const EnvLookup& env) {

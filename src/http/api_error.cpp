@@ -57,7 +57,7 @@ const char* code_name(ErrorCode code) {
 }
 
 ApiError api_error(ErrorCode code, std::string message, std::string param) {
-    return ApiError{row(code).http_status, code, std::move(message), std::move(param)};
+    return ApiError{row(code).http_status, code, std::move(message), std::move(param), {}};
 }
 
 std::string ApiError::body() const {
@@ -66,42 +66,6 @@ std::string ApiError::body() const {
                             {"param", param.empty() ? nlohmann::json() : nlohmann::json(param)},
                             {"code", row(code).code}};
     return nlohmann::json{{"error", std::move(error)}}.dump();
-}
-
-ApiError api_error_from(LedgerResult result) {
-    switch (result) {
-        case LedgerResult::insufficient_credits:
-            return api_error(ErrorCode::insufficient_credits,
-                             "Not enough credits for this request. Top up the account or lower "
-                             "max_tokens.");
-        case LedgerResult::too_many_holds:
-            return api_error(ErrorCode::rate_limited,
-                             "Too many requests of this account are in flight at once. Retry "
-                             "when some have finished.");
-        case LedgerResult::account_not_found:
-            return api_error(ErrorCode::not_found, "No such account.");
-        case LedgerResult::hold_not_found:
-            return api_error(ErrorCode::not_found, "No such hold.");
-        case LedgerResult::hold_closed:
-            return api_error(ErrorCode::invalid_request, "The hold has already ended.");
-        case LedgerResult::invalid_amount:
-            return api_error(ErrorCode::invalid_request, "The amount must be positive.", "amount");
-        case LedgerResult::invalid_expiry:
-            return api_error(ErrorCode::invalid_request,
-                             "'expires_at' must be in the future, and only grants expire.",
-                             "expires_at");
-        case LedgerResult::overflow:
-            return api_error(ErrorCode::invalid_request, "The amount is too large.", "amount");
-        case LedgerResult::idempotency_conflict:
-            return api_error(
-                ErrorCode::idempotency_conflict,
-                "This Idempotency-Key was already used with a different request body.");
-        case LedgerResult::ok:
-        case LedgerResult::unavailable:
-            break;
-    }
-    return api_error(ErrorCode::unavailable,
-                     "The ledger is unavailable; nothing was charged. Retry later.");
 }
 
 }  // namespace creditgate

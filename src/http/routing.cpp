@@ -15,13 +15,4 @@ Response json_reply(http::status status, std::string body, const std::string& re
     return reply;
 }
 
-void reply_method_not_allowed(HttpSession& session, const char* allow,
-                              const std::string& request_id) {
-    auto error =
-        api_error(ErrorCode::method_not_allowed, std::string("Use ") + allow + " on this path.");
-    Response reply = json_reply(error.status, error.body(), request_id);
-    reply.set(http::field::allow, allow);
-    session.reply(std::move(reply));
-}
-
 }  // namespace creditgate

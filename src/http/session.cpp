@@ -96,6 +96,10 @@ void HttpSession::reply_error(const ApiError& error, const std::string& request_
     Response response{error.status, 11};
     response.set(http::field::content_type, "application/json");
     if (!request_id.empty()) response.set("x-request-id", request_id);
+    if (!error.allow.empty()) response.set(http::field::allow, error.allow);
+    if (error.code == ErrorCode::rate_limited) {
+        response.set(http::field::retry_after, std::to_string(kRetryAfterSeconds));
+    }
     response.body() = error.body();
     reply(std::move(response));
 }

@@ -5,6 +5,7 @@
 #include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
 
+#include "creditgate/errors/result_errors.hpp"
 #include "creditgate/observe/event_log.hpp"
 #include "creditgate/pricing/decimal.hpp"
 #include "creditgate/proxy/header_policy.hpp"
@@ -116,14 +117,14 @@ bool Exchange::admit() {
     hold.price_version = config.price_version;
     const auto outcome = context_.ledger.hold(hold);
     if (outcome.result != LedgerResult::ok) {
-        auto error = api_error_from(outcome.result);
+        std::string message;
         if (outcome.result == LedgerResult::insufficient_credits) {
-            error.message = "Not enough credits: this request may cost up to " +
-                            format_nanos(quote_.total_nanos) + " credits and " +
-                            format_nanos(std::max<std::int64_t>(outcome.available_nanos, 0)) +
-                            " are available. Top up or lower max_tokens.";
+            message = "Not enough credits: this request may cost up to " +
+                      format_nanos(quote_.total_nanos) + " credits and " +
+                      format_nanos(std::max<std::int64_t>(outcome.available_nanos, 0)) +
+                      " are available. Top up or lower max_tokens.";
         }
-        fail_before_reply(error);
+        fail_before_reply(api_error_from(outcome.result, std::move(message)));
         return false;
     }
     hold_id_ = outcome.hold_id;

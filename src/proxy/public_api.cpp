@@ -23,59 +23,69 @@ PublicApi::PublicApi(net::any_io_executor executor, std::shared_ptr<const Config
             {{"id", name}, {"object", "model"}, {"created", 0}, {"owned_by", model.provider}});
     }
     models_body_ = nlohmann::json{{"object", "list"}, {"data", std::move(data)}}.dump();
+
+    using http::verb;
+    router_
+        .add(verb::get, "/healthz",
+             [this](const RouteIds&, const SessionPtr& session, Request&, AccessRecord& record) {
+                 health(session, record);
+             })
+        .add(verb::get, "/v1/models",
+             [this](const RouteIds&, const SessionPtr& session, Request& request,
+                    AccessRecord& record) { list_models(session, request, record); })
+        .add(verb::post, "/v1/chat/completions",
+             [this](const RouteIds&, const SessionPtr& session, Request& request,
+                    AccessRecord& record) { chat_completions(session, request, record); });
 }
 
 void PublicApi::handle(const std::shared_ptr<HttpSession>& session, Request&& request) {
     AccessRecord record;
     record.request_id = new_request_id();
     record.method = std::string(request.method_string());
-    auto path = target_path(request.target());
-    record.path = std::string(path);
-
-    auto reply_error = [&](const ApiError& error) {
-        record.status = static_cast<int>(error.status);
-        record.error_code = code_name(error.code);
-        log_access(record);
-        session->reply_error(error, record.request_id);
-    };
-
-    const bool is_chat = path == "/v1/chat/completions";
-    const bool is_models = path == "/v1/models";
-    if (path == "/healthz") {
-        if (request.method() != http::verb::get)
-            return reply_method_not_allowed(*session, "GET", record.request_id);
-        return session->reply(
-            json_reply(http::status::ok, R"({"status":"ok"})", record.request_id));
-    }
+    record.path = std::string(target_path(request.target()));
     // Unknown paths are never forwarded: every route that reaches a provider is metered.
-    if (!is_chat && !is_models) {
-        return reply_error(api_error(ErrorCode::not_found, "Unknown path: " + record.path));
+    if (auto error = router_.dispatch(request.method(), record.path, session, request, record)) {
+        fail(session, record, *error);
     }
-    if (is_chat && request.method() != http::verb::post) {
-        record.status = 405;
-        log_access(record);
-        return reply_method_not_allowed(*session, "POST", record.request_id);
-    }
-    if (is_models && request.method() != http::verb::get) {
-        record.status = 405;
-        log_access(record);
-        return reply_method_not_allowed(*session, "GET", record.request_id);
-    }
+}
 
+void PublicApi::fail(const SessionPtr& session, AccessRecord& record, const ApiError& error) {
+    record.status = static_cast<int>(error.status);
+    record.error_code = code_name(error.code);
+    log_access(record);
+    session->reply_error(error, record.request_id);
+}
+
+void PublicApi::health(const SessionPtr& session, const AccessRecord& record) {
+    session->reply(json_reply(http::status::ok, R"({"status":"ok"})", record.request_id));
+}
+
+std::optional<KeyIdentity> PublicApi::authenticate(const SessionPtr& session,
+                                                   const Request& request, AccessRecord& record) {
     auto key = context_.keys.find(bearer_token(request[http::field::authorization]));
     if (!key) {
-        return reply_error(
-            api_error(ErrorCode::invalid_api_key,
-                      "Missing or invalid API key. Send 'Authorization: Bearer cg-...'."));
+        fail(session, record,
+             api_error(ErrorCode::invalid_api_key,
+                       "Missing or invalid API key. Send 'Authorization: Bearer cg-...'."));
+        return std::nullopt;
     }
     record.account_id = key->account_id;
     record.key_id = key->key_id;
+    return key;
+}
 
-    if (is_models) {
-        record.status = 200;
-        log_access(record);
-        return session->reply(json_reply(http::status::ok, models_body_, record.request_id));
-    }
+void PublicApi::list_models(const SessionPtr& session, const Request& request,
+                            AccessRecord& record) {
+    if (!authenticate(session, request, record)) return;
+    record.status = 200;
+    log_access(record);
+    session->reply(json_reply(http::status::ok, models_body_, record.request_id));
+}
+
+void PublicApi::chat_completions(const SessionPtr& session, Request& request,
+                                 AccessRecord& record) {
+    auto key = authenticate(session, request, record);
+    if (!key) return;
     std::make_shared<Exchange>(context_, session, std::move(request), *key, std::move(record),
                                std::make_unique<ChatShape>())
         ->start();

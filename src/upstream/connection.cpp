@@ -30,7 +30,10 @@ std::variant<Plain, Tls> make_stream(net::any_io_executor executor, ssl::context
 
 UpstreamConnection::UpstreamConnection(net::any_io_executor executor,
                                        const ProviderConfig& provider, ssl::context* tls)
-    : provider_(provider), resolver_(executor), stream_(make_stream(executor, tls)) {
+    : provider_(provider),
+      resolver_(executor),
+      resolve_timer_(executor),
+      stream_(make_stream(executor, tls)) {
     // Beast reads at most the buffer's free capacity, 512 bytes for a new flat_buffer: without
     // this a 6 KB stream arrives in a dozen reads and leaves as a dozen chunks.
     buffer_.reserve(kReadCapacityBytes);
@@ -46,12 +49,23 @@ const beast::tcp_stream& UpstreamConnection::tcp() const {
 }
 
 void UpstreamConnection::connect(std::chrono::milliseconds timeout, Handler done) {
-    // The whole connect phase shares one deadline: resolve, TCP connect and TLS handshake.
+    // The whole connect phase shares one deadline: resolve, TCP connect and TLS handshake. The
+    // resolver has no deadline of its own (getaddrinfo can wait on a dead DNS server for
+    // seconds), so a timer cancels it.
     auto deadline = std::chrono::steady_clock::now() + timeout;
+    resolve_timed_out_ = false;
+    resolve_timer_.expires_at(deadline);
+    resolve_timer_.async_wait([this](beast::error_code ec) {
+        if (ec) return;  // the resolve finished first
+        resolve_timed_out_ = true;
+        resolver_.cancel();
+    });
     resolver_.async_resolve(
         provider_.host, std::to_string(provider_.port),
         [this, deadline, done = std::move(done)](
             beast::error_code ec, net::ip::tcp::resolver::results_type results) mutable {
+            resolve_timer_.cancel();
+            if (resolve_timed_out_) return done(beast::error::timeout);
             if (ec) return done(ec);
             tcp().expires_at(deadline);
             tcp().async_connect(

@@ -5,6 +5,7 @@
 
 #include "creditgate/auth/key_registry.hpp"
 #include "creditgate/config/config.hpp"
+#include "creditgate/http/router.hpp"
 #include "creditgate/http/session.hpp"
 #include "creditgate/ledger/ledger.hpp"
 
@@ -12,8 +13,7 @@ namespace creditgate {
 
 class AdminApi final : public RequestHandler {
   public:
-    AdminApi(std::shared_ptr<const Config> config, Ledger& ledger, KeyRegistry& keys)
-        : config_(std::move(config)), ledger_(ledger), keys_(keys) {}
+    AdminApi(std::shared_ptr<const Config> config, Ledger& ledger, KeyRegistry& keys);
 
     void handle(const std::shared_ptr<HttpSession>& session, Request&& request) override;
 
@@ -34,6 +34,7 @@ class AdminApi final : public RequestHandler {
     std::shared_ptr<const Config> config_;
     Ledger& ledger_;
     KeyRegistry& keys_;
+    Router<const std::shared_ptr<Call>&> router_;
 };
 
 }  // namespace creditgate

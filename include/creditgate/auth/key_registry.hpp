@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "creditgate/auth/results.hpp"
 #include "creditgate/ledger/ledger.hpp"
 #include "creditgate/store/records.hpp"
 
@@ -20,13 +21,14 @@ struct KeyIdentity {
 };
 
 struct CreatedKey {
-    LedgerResult result = LedgerResult::unavailable;  // ok, account_not_found, unavailable
+    AuthResult result =
+        AuthResult::unavailable;  // ok, account_not_found, too_many_keys, unavailable
     KeyRecord record;
     std::string plaintext;  // shown once, never stored or logged
 };
 
 struct KeyList {
-    LedgerResult result = LedgerResult::unavailable;
+    AuthResult result = AuthResult::unavailable;  // ok, account_not_found, unavailable
     std::vector<KeyRecord> keys;
 };
 

@@ -4,8 +4,6 @@
 
 #include <string>
 
-#include "creditgate/ledger/results.hpp"
-
 namespace creditgate {
 
 enum class ErrorCode {
@@ -31,6 +29,7 @@ struct ApiError {
     ErrorCode code;
     std::string message;
     std::string param;  // the offending field, empty when none
+    std::string allow;  // 405 only: the methods the path accepts (the Allow header)
 
     // {"error":{"message","type","param","code"}}, the OpenAI shape.
     std::string body() const;
@@ -39,7 +38,7 @@ struct ApiError {
 ApiError api_error(ErrorCode code, std::string message, std::string param = {});
 const char* code_name(ErrorCode code);
 
-// Maps a ledger result that is not ok to the error a client sees.
-ApiError api_error_from(LedgerResult result);
+// What a 429 tells the client to wait before retrying (the Retry-After header, in seconds).
+inline constexpr int kRetryAfterSeconds = 1;
 
 }  // namespace creditgate

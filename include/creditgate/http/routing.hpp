@@ -13,8 +13,4 @@ std::string_view target_path(std::string_view target);
 // A JSON reply with the request id set.
 Response json_reply(http::status status, std::string body, const std::string& request_id);
 
-// 405 with the Allow header, as the error table says.
-void reply_method_not_allowed(HttpSession& session, const char* allow,
-                              const std::string& request_id);
-
 }  // namespace creditgate

@@ -1,6 +1,8 @@
 #pragma once
 // Routes of the public, OpenAI-compatible listener for one I/O thread.
+#include "creditgate/http/router.hpp"
 #include "creditgate/http/session.hpp"
+#include "creditgate/observe/access_log.hpp"
 #include "creditgate/proxy/context.hpp"
 
 namespace creditgate {
@@ -16,10 +18,18 @@ class PublicApi final : public RequestHandler {
     void close_idle_upstreams();
 
   private:
-    void list_models(const std::shared_ptr<HttpSession>& session, const std::string& request_id);
+    using SessionPtr = std::shared_ptr<HttpSession>;
+    // Health is not logged and needs no key; every other route answers 401 without one.
+    void health(const SessionPtr& session, const AccessRecord& record);
+    void fail(const SessionPtr& session, AccessRecord& record, const ApiError& error);
+    std::optional<KeyIdentity> authenticate(const SessionPtr& session, const Request& request,
+                                            AccessRecord& record);
+    void list_models(const SessionPtr& session, const Request& request, AccessRecord& record);
+    void chat_completions(const SessionPtr& session, Request& request, AccessRecord& record);
 
     ProxyContext context_;
     std::string models_body_;  // built once: the price table does not change while serving
+    Router<const SessionPtr&, Request&, AccessRecord&> router_;
 };
 
 }  // namespace creditgate

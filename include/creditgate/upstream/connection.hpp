@@ -2,6 +2,7 @@
 // One keep-alive connection to a provider, plain TCP or TLS (SNI, peer and host-name verified).
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/buffer_body.hpp>
@@ -39,7 +40,8 @@ class UpstreamConnection {
     UpstreamConnection(net::any_io_executor executor, const ProviderConfig& provider,
                        ssl::context* tls);
 
-    // Resolves, connects (TCP_NODELAY) and, for https, handshakes; all within `timeout`.
+    // Resolves, connects (TCP_NODELAY) and, for https, handshakes; all within `timeout`
+    // (beast::error::timeout past it, whichever phase was running).
     void connect(std::chrono::milliseconds timeout, Handler done);
     void write(const UpstreamRequest& request, std::chrono::milliseconds timeout, Handler done);
     // Reads the status line and headers.
@@ -77,6 +79,8 @@ class UpstreamConnection {
 
     const ProviderConfig& provider_;
     net::ip::tcp::resolver resolver_;
+    net::steady_timer resolve_timer_;  // the connect deadline, while the resolver runs
+    bool resolve_timed_out_ = false;
     std::variant<beast::tcp_stream, beast::ssl_stream<beast::tcp_stream>> stream_;
     beast::flat_buffer buffer_;
     // Shared with the pending wait's handler, which may run after this connection is gone.

@@ -1,4 +1,4 @@
-#include "creditgate/proxy/service.hpp"
+#include "creditgate/cli/serve_command.hpp"
 
 #include <spdlog/spdlog.h>
 

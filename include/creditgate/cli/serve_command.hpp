@@ -1,5 +1,7 @@
 #pragma once
-// Wires the modules into a running service: store -> ledger -> keys -> listeners.
+// `creditgate serve`: the composition root. Wires the modules into a running service:
+// store -> ledger -> keys -> listeners. It sits above every other module, so no lower module
+// needs to know about its peers (proxy never includes admin).
 #include <memory>
 
 #include "creditgate/config/config.hpp"

@@ -1,0 +1,24 @@
+#pragma once
+// The one place where the result codes of the modules below (ledger, auth, reports, pricing)
+// become the errors a client sees (DESIGN.md's error table). It sits above those modules and
+// `http`, so none of them needs to know about the others.
+#include <string>
+
+#include "creditgate/auth/results.hpp"
+#include "creditgate/http/api_error.hpp"
+#include "creditgate/ledger/reports.hpp"
+#include "creditgate/ledger/results.hpp"
+#include "creditgate/pricing/cost.hpp"
+
+namespace creditgate {
+
+// Maps a result that is not ok to its error. `message`, when not empty, replaces the default
+// text (a caller that knows more, e.g. the quote and the available amount, says so); the status,
+// code and param stay those of the result. `ok` maps to `unavailable`: a caller that reports
+// success as an error has a bug, and 503 is the safe answer.
+ApiError api_error_from(LedgerResult result, std::string message = {});
+ApiError api_error_from(AuthResult result, std::string message = {});
+ApiError api_error_from(ReportResult result, std::string message = {});
+ApiError api_error_from(CostResult result, std::string message = {});
+
+}  // namespace creditgate
