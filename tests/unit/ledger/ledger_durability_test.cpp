@@ -18,17 +18,6 @@ class LedgerDurabilityTest : public LedgerTest {
     bool durable_soon(WriteSeq seq) {
         return await<bool>([&](auto done) { ledger_->when_durable(seq, std::move(done)); });
     }
-    HoldRequest hold_request(std::int64_t account, std::int64_t nanos) {
-        HoldRequest request;
-        request.account_id = account;
-        request.key_id = 1;
-        request.request_id = "req";
-        request.model = "model";
-        request.endpoint = "/v1/chat/completions";
-        request.amount_nanos = nanos;
-        request.quote_provider_nanos = nanos;
-        return request;
-    }
     Charge charge_of(std::int64_t nanos) {
         Charge charge;
         charge.cost = Cost{nanos, 0, nanos};

@@ -113,7 +113,7 @@ class LedgerTest : public ::testing::Test {
         request.request_hash = "h" + std::to_string(nanos);
         return credit(std::move(request));
     }
-    HoldOutcome hold(std::int64_t account, std::int64_t nanos) {
+    static HoldRequest hold_request(std::int64_t account, std::int64_t nanos) {
         HoldRequest request;
         request.account_id = account;
         request.key_id = 1;
@@ -123,8 +123,12 @@ class LedgerTest : public ::testing::Test {
         request.amount_nanos = nanos;
         request.quote_markup_nanos = nanos / 11;
         request.quote_provider_nanos = nanos - nanos / 11;
+        return request;
+    }
+    // Answers once the hold is durable.
+    HoldOutcome hold(std::int64_t account, std::int64_t nanos) {
         return await<HoldOutcome>(
-            [&](auto done) { ledger_->hold(std::move(request), std::move(done)); });
+            [&](auto done) { ledger_->hold(hold_request(account, nanos), std::move(done)); });
     }
     std::size_t sweep() {
         return await<std::size_t>([&](auto done) { ledger_->sweep(std::move(done)); });
