@@ -81,8 +81,10 @@ start_creditgate() {
   "limits": { "client_idle_ms": 600000, "upstream_idle_ms": 120000 },
   "markup": { "percent": "10", "fixed": "0" },
   "providers": {
-    "bench": { "base_url": "http://127.0.0.1:$UP_PORT/v1", "api_key_env": "BENCH_PROVIDER_KEY" },
-    "mock":  { "base_url": "http://127.0.0.1:$MOCK_PORT/v1", "api_key_env": "BENCH_PROVIDER_KEY" }
+    "bench": { "base_url": "http://127.0.0.1:$UP_PORT/v1", "api_key_env": "BENCH_PROVIDER_KEY",
+               "forward_headers": ["x-mock-chunks", "x-mock-delay-ms", "x-mock-first-delay-ms"] },
+    "mock":  { "base_url": "http://127.0.0.1:$MOCK_PORT/v1", "api_key_env": "BENCH_PROVIDER_KEY",
+               "forward_headers": ["x-mock-chunks", "x-mock-delay-ms", "x-mock-first-delay-ms"] }
   },
   "models": {
     "mock-fixed":       { "provider": "bench", "upstream_model": "mock-fixed", $price },
