@@ -25,7 +25,7 @@ struct Stats {
     std::atomic<std::uint64_t> streams_aborted_by_client{0};
     std::atomic<std::uint64_t> hangs_started{0};         // mock-hang requests received
     std::atomic<std::uint64_t> hangs_left_by_client{0};  // ... whose client closed the connection
-    std::atomic<std::uint64_t> requests_dropped{0};  // mock-drop-reused: closed, not answered
+    std::atomic<std::uint64_t> requests_dropped{0};      // mock-drop-reused: closed, not answered
 
     std::string to_json_text() const;
 };
