@@ -1,4 +1,5 @@
 #include "creditgate/cli/serve_command.hpp"
+#include "creditgate/config/host_port.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -15,11 +16,6 @@
 namespace creditgate {
 
 namespace {
-
-std::string host_port(const std::string& host, std::uint16_t port) {
-    return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
-           std::to_string(port);
-}
 
 // Waits until no request is in flight or the grace period ends. Further signals during the drain
 // are logged and ignored: a second Ctrl-C must not cut requests that are being settled.

@@ -1,4 +1,5 @@
 #include "provider_config.hpp"
+#include "control_characters.hpp"
 
 #include <algorithm>
 #include <boost/url/parse.hpp>
@@ -87,11 +88,6 @@ void parse_base_url(const std::string& text, const std::string& path, ProviderCo
     std::string base_path(url.encoded_path());
     while (!base_path.empty() && base_path.back() == '/') base_path.pop_back();
     out.base_path = std::move(base_path);
-}
-
-bool has_control_character(const std::string& text) {
-    return std::any_of(text.begin(), text.end(),
-                       [](unsigned char c) { return c < 0x20 || c == 0x7f; });
 }
 
 bool is_valid_provider_name(const std::string& name) {
