@@ -34,6 +34,7 @@ constexpr std::size_t kMaxModelNameChars = 256;
 constexpr std::int64_t kMaxOutputTokens = 10'000'000;
 constexpr std::size_t kMinAdminTokenChars = 16;
 constexpr std::size_t kMaxServiceTierChars = 32;
+constexpr std::size_t kMaxImagePriceKeyChars = 64;
 // 1000 % turns a 1-credit call into 11 credits: anything above is almost surely a typo.
 constexpr std::int64_t kMaxMarkupPercentNanos = 1000 * kNanosPerCredit;
 
@@ -295,19 +296,51 @@ void parse_providers(const json& value, const EnvLookup& env, Config& config) {
     }
 }
 
-// input, cached_input (defaults to input) and output of a model or of one of its service tiers.
+std::optional<std::int64_t> optional_price(const ObjectReader& reader, const char* name,
+                                           const char* example) {
+    const auto* value = reader.optional(name);
+    if (value == nullptr) return std::nullopt;
+    return config_detail::require_decimal_nanos(*value, reader.path_of(name), example);
+}
+
+// The price classes of a model or of one of its service tiers: input, cached_input (defaults
+// to input), cache_write (absent: not sold), output, reasoning (absent: priced as output),
+// per_request (credits per call, default 0).
 ModelPrice parse_price(const ObjectReader& reader) {
     ModelPrice price;
     price.input_nanos_per_mtok = config_detail::require_decimal_nanos(
         reader.required("input"), reader.path_of("input"), "2.50");
-    price.cached_input_nanos_per_mtok = price.input_nanos_per_mtok;
-    if (const auto* cached = reader.optional("cached_input")) {
-        price.cached_input_nanos_per_mtok =
-            config_detail::require_decimal_nanos(*cached, reader.path_of("cached_input"), "1.25");
-    }
+    price.cached_input_nanos_per_mtok =
+        optional_price(reader, "cached_input", "1.25").value_or(price.input_nanos_per_mtok);
+    price.cache_write_nanos_per_mtok = optional_price(reader, "cache_write", "3.75");
     price.output_nanos_per_mtok = config_detail::require_decimal_nanos(
         reader.required("output"), reader.path_of("output"), "10.00");
+    price.reasoning_nanos_per_mtok = optional_price(reader, "reasoning", "10.00");
+    price.per_request_nanos = optional_price(reader, "per_request", "0.01").value_or(0);
     return price;
+}
+
+// "SIZE/QUALITY" -> credits per image, each a copy of the model's price with per_image set.
+std::map<std::string, ModelPrice, std::less<>> parse_image_prices(const json& value,
+                                                                  const std::string& path,
+                                                                  const ModelPrice& base) {
+    config_detail::require_object(value, path);
+    std::map<std::string, ModelPrice, std::less<>> prices;
+    for (const auto& item : value.items()) {
+        const std::string entry_path = config_detail::entry_path(path, item.key());
+        const auto slash = item.key().find('/');
+        if (slash == std::string::npos || slash == 0 || slash + 1 == item.key().size() ||
+            item.key().size() > kMaxImagePriceKeyChars || has_control_character(item.key())) {
+            throw ConfigError(entry_path,
+                              "an image price is keyed \"SIZE/QUALITY\", e.g. "
+                              "\"1024x1024/standard\"");
+        }
+        ModelPrice price = base;
+        price.per_image_nanos =
+            config_detail::require_decimal_nanos(item.value(), entry_path, "0.04");
+        prices.emplace(item.key(), price);
+    }
+    return prices;
 }
 
 bool is_service_tier_name(const std::string& name) {
@@ -333,7 +366,9 @@ std::map<std::string, ModelPrice, std::less<>> parse_service_tiers(const json& v
                               "\"auto\" and \"default\" use the model's own input and output "
                               "prices; list only the other tiers (\"flex\", \"priority\")");
         }
-        const ObjectReader reader(item.value(), tier_path, {"input", "cached_input", "output"});
+        const ObjectReader reader(
+            item.value(), tier_path,
+            {"input", "cached_input", "cache_write", "output", "reasoning", "per_request"});
         tiers.emplace(item.key(), parse_price(reader));
     }
     return tiers;
@@ -345,9 +380,10 @@ ModelConfig parse_model(const std::string& name, const json& value, const std::s
         throw ConfigError(path, "a model name must be 1 to " + std::to_string(kMaxModelNameChars) +
                                     " characters without control characters");
     }
-    const ObjectReader reader(value, path,
-                              {"provider", "upstream_model", "input", "cached_input", "output",
-                               "service_tiers", "max_output_tokens"});
+    const ObjectReader reader(
+        value, path,
+        {"provider", "upstream_model", "input", "cached_input", "cache_write", "output",
+         "reasoning", "per_request", "per_image", "service_tiers", "max_output_tokens"});
     ModelConfig model;
     model.name = name;
 
@@ -375,6 +411,9 @@ ModelConfig parse_model(const std::string& name, const json& value, const std::s
     if (const auto* tiers = reader.optional("service_tiers")) {
         model.service_tier_prices = parse_service_tiers(*tiers, reader.path_of("service_tiers"));
     }
+    if (const auto* images = reader.optional("per_image")) {
+        model.image_prices = parse_image_prices(*images, reader.path_of("per_image"), model.price);
+    }
 
     model.max_output_tokens =
         config_detail::require_integer(reader.required("max_output_tokens"),
@@ -399,16 +438,29 @@ std::string compute_price_version(const Config& config) {
     canonical["markup"] = {{"percent_nanos", config.markup.percent_nanos},
                            {"fixed_nanos", config.markup.fixed_nanos}};
     json models = json::object();
+    // Classes added later appear only when set, so a table without them keeps its version.
     const auto canonical_price = [](const ModelPrice& price) {
-        return json{{"input_nanos_per_mtok", price.input_nanos_per_mtok},
-                    {"cached_input_nanos_per_mtok", price.cached_input_nanos_per_mtok},
-                    {"output_nanos_per_mtok", price.output_nanos_per_mtok}};
+        json out{{"input_nanos_per_mtok", price.input_nanos_per_mtok},
+                 {"cached_input_nanos_per_mtok", price.cached_input_nanos_per_mtok},
+                 {"output_nanos_per_mtok", price.output_nanos_per_mtok}};
+        if (price.cache_write_nanos_per_mtok) {
+            out["cache_write_nanos_per_mtok"] = *price.cache_write_nanos_per_mtok;
+        }
+        if (price.reasoning_nanos_per_mtok) {
+            out["reasoning_nanos_per_mtok"] = *price.reasoning_nanos_per_mtok;
+        }
+        if (price.per_request_nanos != 0) out["per_request_nanos"] = price.per_request_nanos;
+        if (price.per_image_nanos != 0) out["per_image_nanos"] = price.per_image_nanos;
+        return out;
     };
     for (const auto& [name, model] : config.models) {
         models[name] = canonical_price(model.price);
         // Only when present, so a table without tiers keeps the version it had before tiers.
         for (const auto& [tier, price] : model.service_tier_prices) {
             models[name]["service_tiers"][tier] = canonical_price(price);
+        }
+        for (const auto& [key, price] : model.image_prices) {
+            models[name]["per_image"][key] = canonical_price(price);
         }
     }
     canonical["models"] = std::move(models);

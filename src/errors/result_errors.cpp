@@ -94,6 +94,7 @@ ErrorRow row(CostResult result) {
             return {ErrorCode::invalid_request, "The request is too large to price."};
         case CostResult::negative_tokens:
         case CostResult::cached_exceeds_prompt:
+        case CostResult::reasoning_exceeds_completion:
             return {ErrorCode::upstream_error, "The provider reported inconsistent usage."};
         case CostResult::ok:
             break;

@@ -9,6 +9,14 @@
 
 namespace creditgate {
 
+template <typename ShapeType>
+auto PublicApi::exchange_route() {
+    return
+        [this](const RouteIds&, const SessionPtr& session, Request& request, AccessRecord& record) {
+            start_exchange(session, request, record, std::make_unique<ShapeType>());
+        };
+}
+
 PublicApi::PublicApi(net::any_io_executor executor, std::shared_ptr<const Config> config,
                      Ledger& ledger, KeyRegistry& keys, std::atomic<int>& in_flight,
                      const std::map<std::string, std::shared_ptr<ssl::context>>& tls_by_provider)
@@ -33,9 +41,7 @@ PublicApi::PublicApi(net::any_io_executor executor, std::shared_ptr<const Config
         .add(verb::get, "/v1/models",
              [this](const RouteIds&, const SessionPtr& session, Request& request,
                     AccessRecord& record) { list_models(session, request, record); })
-        .add(verb::post, "/v1/chat/completions",
-             [this](const RouteIds&, const SessionPtr& session, Request& request,
-                    AccessRecord& record) { chat_completions(session, request, record); });
+        .add(verb::post, "/v1/chat/completions", exchange_route<ChatShape>());
 }
 
 void PublicApi::handle(const std::shared_ptr<HttpSession>& session, Request&& request) {
@@ -82,12 +88,12 @@ void PublicApi::list_models(const SessionPtr& session, const Request& request,
     session->reply(json_reply(http::status::ok, models_body_, record.request_id));
 }
 
-void PublicApi::chat_completions(const SessionPtr& session, Request& request,
-                                 AccessRecord& record) {
+void PublicApi::start_exchange(const SessionPtr& session, Request& request, AccessRecord& record,
+                               std::unique_ptr<Shape> shape) {
     auto key = authenticate(session, request, record);
     if (!key) return;
     std::make_shared<Exchange>(context_, session, std::move(request), *key, std::move(record),
-                               std::make_unique<ChatShape>())
+                               std::move(shape))
         ->start();
 }
 

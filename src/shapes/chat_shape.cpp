@@ -37,6 +37,7 @@ EventVerdict ChatShape::inspect_event(SseEvent& event) {
     output_bytes_ += view.output_bytes;
     EventVerdict verdict;
     verdict.starts_tail = view.is_usage_only || view.is_done;
+    verdict.ends_stream = view.is_done;
     if (!request_.client_wants_usage) {
         if (view.is_usage_only) verdict.drop = true;  // we asked for it, the client did not
         if (view.ends_with_null_usage) event.raw = strip_null_usage(event.raw);

@@ -23,6 +23,7 @@ Bill bill_for(const BillInputs& in) {
             // entry's dearest class, never left free.
             const auto cost = compute_cost(in.price, in.markup, counts, check.unaccounted_tokens);
             if (cost.result == CostResult::ok) {
+                if (cost.unpriced_class) add_flag(bill.flags, "unpriced_class");
                 bill.tokens = counts;
                 bill.cost = cost.cost;
                 return bill;

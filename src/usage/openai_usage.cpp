@@ -105,6 +105,15 @@ TokenCounts ReportedUsage::to_counts() const {
     counts.prompt_tokens = prompt_tokens.value_or(0);
     counts.cached_tokens = cached_tokens.value_or(0);
     counts.completion_tokens = completion_tokens.value_or(0);
+    counts.cache_write_tokens = cache_write_tokens.value_or(0);
+    counts.reasoning_tokens = reasoning_tokens.value_or(0);
+    counts.images = images.value_or(0);
+    // A sum that would not fit stays inconsistent: compute_cost refuses it, the quote is charged.
+    if (counts.reasoning_tokens > counts.completion_tokens &&
+        counts.completion_tokens <=
+            std::numeric_limits<std::int64_t>::max() - counts.reasoning_tokens) {
+        counts.completion_tokens += counts.reasoning_tokens;
+    }
     return counts;
 }
 
@@ -135,6 +144,8 @@ void merge_usage(ReportedUsage& into, const ReportedUsage& from) {
     keep_max(into.completion_tokens, from.completion_tokens);
     keep_max(into.cached_tokens, from.cached_tokens);
     keep_max(into.reasoning_tokens, from.reasoning_tokens);
+    keep_max(into.cache_write_tokens, from.cache_write_tokens);
+    keep_max(into.images, from.images);
     keep_max(into.total_tokens, from.total_tokens);
     if (!from.raw.empty()) into.raw = from.raw;
 }

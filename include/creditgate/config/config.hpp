@@ -51,6 +51,9 @@ struct ModelConfig {
     // Prices for other OpenAI service tiers ("flex", "priority"), by tier name. A tier not
     // listed is not sold: the request is refused (see price_for).
     std::map<std::string, ModelPrice, std::less<>> service_tier_prices;
+    // Prices of the images API, by "SIZE/QUALITY" ("1024x1024/hd"): the model's price with
+    // per_image_nanos set. Empty: the model does not sell images.
+    std::map<std::string, ModelPrice, std::less<>> image_prices;
     std::int64_t max_output_tokens = 0;
 };
 

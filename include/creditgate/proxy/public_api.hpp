@@ -4,6 +4,7 @@
 #include "creditgate/http/session.hpp"
 #include "creditgate/observe/access_log.hpp"
 #include "creditgate/proxy/context.hpp"
+#include "creditgate/shapes/shape.hpp"
 
 namespace creditgate {
 
@@ -25,7 +26,11 @@ class PublicApi final : public RequestHandler {
     std::optional<KeyIdentity> authenticate(const SessionPtr& session, const Request& request,
                                             AccessRecord& record);
     void list_models(const SessionPtr& session, const Request& request, AccessRecord& record);
-    void chat_completions(const SessionPtr& session, Request& request, AccessRecord& record);
+    // Every metered endpoint: authenticate, then one exchange with the endpoint's shape.
+    void start_exchange(const SessionPtr& session, Request& request, AccessRecord& record,
+                        std::unique_ptr<Shape> shape);
+    template <typename ShapeType>
+    auto exchange_route();
 
     ProxyContext context_;
     std::string models_body_;  // built once: the price table does not change while serving

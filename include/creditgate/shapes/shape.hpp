@@ -30,6 +30,9 @@ struct EventVerdict {
     // is durable.
     bool starts_tail = false;
     bool drop = false;  // the proxy asked for it, the client did not (an injected usage chunk)
+    // The stream's last event ([DONE], response.completed, message_stop): what the proxy adds
+    // to a stream (the cost comment) goes right before it.
+    bool ends_stream = false;
 };
 
 class Shape {

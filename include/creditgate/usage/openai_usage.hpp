@@ -19,6 +19,9 @@ struct ReportedUsage {
     std::optional<std::int64_t> cached_tokens;  // usage.prompt_tokens_details.cached_tokens
     std::optional<std::int64_t>
         reasoning_tokens;  // usage.completion_tokens_details.reasoning_tokens (inside completion)
+    // Tokens written to a prompt cache (inside prompt; Anthropic's cache_creation_input_tokens).
+    std::optional<std::int64_t> cache_write_tokens;
+    std::optional<std::int64_t> images;  // images generated (the images API)
     // usage.total_tokens: may count tokens outside prompt and completion (audio, tool or search
     // tokens in some OpenAI-compatible servers); see assess_usage (usage_assessment.hpp).
     std::optional<std::int64_t> total_tokens;
@@ -27,8 +30,10 @@ struct ReportedUsage {
 
     // Complete enough to bill: prompt and completion present (cached absent means 0 cached).
     bool billable() const { return prompt_tokens && completion_tokens; }
-    // Requires billable(). Cached absent -> 0 cached. Reasoning is already inside completion
-    // tokens (OpenAI shape) and cached inside prompt tokens: neither is added again.
+    // Requires billable(). An absent part counts 0. Reasoning is already inside completion
+    // tokens (OpenAI shape) and cached inside prompt tokens: neither is added again. A server
+    // that reports more reasoning than completion tokens counted them apart: they are added to
+    // the completion, so no token it produced goes unbilled.
     TokenCounts to_counts() const;
 };
 

@@ -26,6 +26,9 @@ void PrintTo(CostResult r, std::ostream* os) {
         case CostResult::cached_exceeds_prompt:
             *os << "cached_exceeds_prompt";
             return;
+        case CostResult::reasoning_exceeds_completion:
+            *os << "reasoning_exceeds_completion";
+            return;
         case CostResult::overflow:
             *os << "overflow";
             return;
@@ -293,16 +296,29 @@ TEST(PricingQuote, QuoteIsNeverBelowTheCostOfAnyUsageWithinItsBounds) {
     std::mt19937_64 rng(seed);
     int compared = 0;
     for (int i = 0; i < 200'000; ++i) {
-        const ModelPrice price{random_price(rng), random_price(rng), random_price(rng)};
+        ModelPrice price{random_price(rng), random_price(rng), random_price(rng)};
+        // The classes added later, each sold or not: every split of the bounds over the classes
+        // an entry sells must stay within its quote.
+        if (rng() % 2 == 0) price.cache_write_nanos_per_mtok = random_price(rng);
+        if (rng() % 2 == 0) price.reasoning_nanos_per_mtok = random_price(rng);
+        if (rng() % 4 == 0) price.per_request_nanos = random_price(rng);
+        if (rng() % 4 == 0) price.per_image_nanos = random_price(rng);
         const Markup markup = random_markup(rng);
         const std::int64_t prompt_bound = random_tokens(rng);
         const std::int64_t output_bound = random_tokens(rng);
+        const std::int64_t images_bound = price.per_image_nanos == 0 ? 0 : random_tokens(rng);
         TokenCounts used;
         used.prompt_tokens = at_most(rng, prompt_bound);
         used.cached_tokens = at_most(rng, used.prompt_tokens);
+        if (price.cache_write_nanos_per_mtok) {
+            used.cache_write_tokens = at_most(rng, used.prompt_tokens - used.cached_tokens);
+        }
         used.completion_tokens = at_most(rng, output_bound);
+        used.reasoning_tokens = at_most(rng, used.completion_tokens);
+        used.images = at_most(rng, images_bound);
 
-        const CostOutcome quote = compute_quote(price, markup, prompt_bound, output_bound);
+        const CostOutcome quote =
+            compute_quote(price, markup, prompt_bound, output_bound, images_bound);
         const CostOutcome cost = compute_cost(price, markup, used);
         if (quote.result != CostResult::ok) {
             ASSERT_EQ(quote.result, CostResult::overflow) << "seed=" << seed << " i=" << i;
