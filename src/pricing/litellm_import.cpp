@@ -23,7 +23,7 @@ constexpr std::int64_t kMaxOutputTokens = 10'000'000;
 // The modes whose cost is tokens × per-token prices. Others (image_generation,
 // audio_transcription, rerank, ...) are priced per image, second or call.
 constexpr std::array<std::string_view, 4> kTokenPricedModes = {"chat", "completion", "responses",
-                                                                "embedding"};
+                                                               "embedding"};
 
 // Why one entry cannot be imported; caught per entry, so one bad entry never stops the rest.
 class NotImportable : public std::runtime_error {
@@ -114,10 +114,10 @@ std::int64_t token_count(const LiteLlmValue& value, std::string_view field) {
     const auto [ptr, ec] = std::from_chars(value.text.data(), end, count);
     if (value.kind != Kind::number || ec != std::errc{} || ptr != end || count < 1 ||
         count > kMaxOutputTokens) {
-        throw NotImportable(std::string(field) + ": expected an integer from 1 to " +
-                            std::to_string(kMaxOutputTokens) + ", got " +
-                            (value.kind == Kind::number ? value.text
-                                                        : std::string(kind_name(value.kind))));
+        throw NotImportable(
+            std::string(field) + ": expected an integer from 1 to " +
+            std::to_string(kMaxOutputTokens) + ", got " +
+            (value.kind == Kind::number ? value.text : std::string(kind_name(value.kind))));
     }
     return count;
 }

@@ -16,8 +16,8 @@ struct LiteLlmValue {
 };
 
 struct LiteLlmEntry {
-    bool is_object = true;     // false: the entry's value is not a JSON object
-    bool listed_twice = false;  // the file has two entries of this name
+    bool is_object = true;       // false: the entry's value is not a JSON object
+    bool listed_twice = false;   // the file has two entries of this name
     std::string repeated_field;  // a field given twice in this entry (the first found), or ""
     std::map<std::string, LiteLlmValue, std::less<>> fields;
 };
