@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -146,6 +147,15 @@ std::string upstream_model(const std::string& name, const LiteLlmValue* litellm_
     return name;
 }
 
+// Anthropic's 1-hour cache writes cost more than the 5-minute ones cache_write holds.
+std::optional<std::string> one_hour_cache_write_warning(const LiteLlmEntry& entry) {
+    const LiteLlmValue* price = find(entry, "cache_creation_input_token_cost_above_1hr");
+    if (!price) return std::nullopt;
+    return "cache_creation_input_token_cost_above_1hr " + price->text +
+           " not imported: creditgate's cache_write is one price (this entry's 5-minute one), so "
+           "1-hour cache writes would be charged at it";
+}
+
 json convert_entry(const std::string& name, const LiteLlmEntry& entry,
                    const LiteLlmImportOptions& options) {
     if (entry.listed_twice) throw NotImportable("listed more than once in the file");
@@ -200,6 +210,9 @@ LiteLlmImport import_litellm(const LiteLlmFile& file, const LiteLlmImportOptions
                              std::vector<std::string>& failures) {
         try {
             result.models[name] = convert_entry(name, entry, options);
+            if (auto warning = one_hour_cache_write_warning(entry)) {
+                result.warnings.push_back(name + ": " + *warning);
+            }
         } catch (const NotImportable& e) {
             failures.push_back(name + ": " + e.what());
         }

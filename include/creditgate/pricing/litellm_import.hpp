@@ -22,6 +22,9 @@ struct LiteLlmImport {
     nlohmann::json models = nlohmann::json::object();  // our entries, by model name
     // One line per entry left out, "NAME: reason" (when importing everything).
     std::vector<std::string> skipped;
+    // One line per imported entry with a LiteLLM price creditgate has no class for and charges
+    // at another class's price, "NAME: what" (e.g. Anthropic's 1-hour cache writes).
+    std::vector<std::string> warnings;
     // Input errors: a selected model that is not in the file or cannot be imported.
     std::vector<std::string> errors;
 };

@@ -72,6 +72,17 @@ TEST(PricingLiteLlmImport, EveryEntryLeftOutIsNamedWithItsReason) {
               "no max_output_tokens or max_tokens: the hold needs an output bound");
 }
 
+TEST(PricingLiteLlmImport, AOneHourCacheWritePriceIsImportedWithoutItAndSaidSo) {
+    const LiteLlmImport result = import_fixture();
+    ASSERT_TRUE(result.models.contains("claude-opus-4-1-20250805"));
+    EXPECT_EQ(result.models["claude-opus-4-1-20250805"]["cache_write"], "18.75");
+    ASSERT_EQ(result.warnings.size(), 1u);
+    EXPECT_EQ(result.warnings[0],
+              "claude-opus-4-1-20250805: cache_creation_input_token_cost_above_1hr 3e-05 not "
+              "imported: creditgate's cache_write is one price (this entry's 5-minute one), so "
+              "1-hour cache writes would be charged at it");
+}
+
 TEST(PricingLiteLlmImport, ProviderOptionNamesOurProviderButUpstreamStillDropsLiteLlmsPrefix) {
     const LiteLlmImport result = import_fixture({.provider = "fast", .models = {}});
     for (const auto& [name, model] : result.models.items()) {
