@@ -1,5 +1,6 @@
 #include "creditgate/cli/prices_command.hpp"
 
+#include <array>
 #include <cerrno>
 #include <cstddef>
 #include <fstream>
@@ -100,14 +101,17 @@ std::optional<std::string> read_file(const std::string& path, std::string& error
         error = "cannot read " + path + ": " + std::generic_category().message(errno);
         return std::nullopt;
     }
+    // In chunks up to one past the limit: a pipe has no size to ask for first.
     std::string text;
-    text.resize(kMaxFileBytes + 1);
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    std::array<char, 64 * 1024> chunk{};
+    while (in && text.size() <= kMaxFileBytes) {
+        in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+        text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
+    }
     if (in.bad()) {
         error = "cannot read " + path;
         return std::nullopt;
     }
-    text.resize(static_cast<std::size_t>(in.gcount()));
     if (text.size() > kMaxFileBytes) {
         error = path + " is larger than " + std::to_string(kMaxFileBytes / (1024 * 1024)) +
                 " MiB: not a price list";
