@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "creditgate/cli/ledger_command.hpp"
+#include "creditgate/cli/prices_command.hpp"
 #include "creditgate/cli/serve_command.hpp"
 #include "creditgate/config/config.hpp"
 #include "creditgate/observe/event_log.hpp"
@@ -31,7 +32,7 @@ Default config file: config/creditgate.json
 )";
 
 void print_usage(std::ostream& out) {
-    out << kUsageHead << creditgate::ledger_usage() << kUsageTail;
+    out << kUsageHead << creditgate::ledger_usage() << creditgate::prices_usage() << kUsageTail;
 }
 
 void setup_logging() {
@@ -79,6 +80,10 @@ int main(int argc, char** argv) {
     const std::string& command = args[0];
     if (command == "ledger") {
         return creditgate::run_ledger_command(
+            std::vector<std::string>(args.begin() + 1, args.end()));
+    }
+    if (command == "prices") {
+        return creditgate::run_prices_command(
             std::vector<std::string>(args.begin() + 1, args.end()));
     }
     std::string config_path = "config/creditgate.json";
