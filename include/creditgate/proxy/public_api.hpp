@@ -9,9 +9,8 @@ namespace creditgate {
 
 class PublicApi final : public RequestHandler {
   public:
-    PublicApi(net::any_io_executor executor, std::shared_ptr<const Config> config, Ledger& ledger,
-              KeyRegistry& keys, std::atomic<int>& in_flight,
-              const std::map<std::string, std::shared_ptr<ssl::context>>& tls_by_provider);
+    PublicApi(net::any_io_executor executor, const ConfigHolder& configs, Ledger& ledger,
+              KeyRegistry& keys, std::atomic<int>& in_flight, TlsContexts& tls);
 
     void handle(const std::shared_ptr<HttpSession>& session, Request&& request) override;
     // Shutdown: closes pooled idle connections; call once this thread's loop has stopped.
@@ -27,8 +26,12 @@ class PublicApi final : public RequestHandler {
     void list_models(const SessionPtr& session, const Request& request, AccessRecord& record);
     void chat_completions(const SessionPtr& session, Request& request, AccessRecord& record);
 
+    // The /v1/models body of one config: built again only after a reload.
+    const std::string& models_body(const std::shared_ptr<const Config>& config);
+
     ProxyContext context_;
-    std::string models_body_;  // built once: the price table does not change while serving
+    std::shared_ptr<const Config> models_config_;
+    std::string models_body_;
     Router<const SessionPtr&, Request&, AccessRecord&> router_;
 };
 
