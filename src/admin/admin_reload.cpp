@@ -12,10 +12,10 @@ void AdminApi::reload(const std::shared_ptr<Call>& call) {
     reload_(call->actor, call->on_session<ReloadOutcome>([call](ReloadOutcome& outcome) {
         if (!outcome.applied) {
             const std::string where = outcome.json_path.empty() ? "" : outcome.json_path + ": ";
-            return call->fail(invalid("The config file was not reloaded (the running config "
-                                      "stays): " +
-                                          where + outcome.reason,
-                                      outcome.json_path));
+            const std::string message =
+                "The config file was not reloaded (the running config stays): " + where +
+                outcome.reason;
+            return call->fail(invalid(message, outcome.json_path));
         }
         call->reply(http::status::ok, {{"object", "config_reload"},
                                        {"price_version", outcome.price_version},

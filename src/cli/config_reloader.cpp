@@ -15,7 +15,7 @@ ReloadOutcome ConfigReloader::reload(std::string_view source, std::string_view a
                    {"price_version", outcome.price_version},
                    {"previous_price_version", outcome.previous_price_version}});
     } else {
-        log_event(spdlog::level::err, "config_reload_refused",
+        log_event(spdlog::level::warn, "config_reload_refused",
                   {{"source", source},
                    {"actor", by},
                    {"file", file_path_},

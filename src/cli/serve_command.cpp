@@ -83,13 +83,13 @@ int serve(std::shared_ptr<const Config> config, const std::string& config_path) 
     ConfigReloader reloader(config_path, configs, tls, [&server](const Config& next) {
         server.set_session_limits(session_limits(next));
     });
-    AdminApi admin(configs, ledger, keys,
-                   [&control, &reloader](const std::string& actor,
-                                         std::function<void(ReloadOutcome)> done) {
-                       net::post(control, [&reloader, actor, done = std::move(done)] {
-                           done(reloader.reload("admin", actor));
-                       });
-                   });
+    AdminApi admin(
+        configs, ledger, keys,
+        [&control, &reloader](const std::string& actor, std::function<void(ReloadOutcome)> done) {
+            net::post(control, [&reloader, actor, done = std::move(done)] {
+                done(reloader.reload("admin", actor));
+            });
+        });
     // Teardown order matters, on every exit path: stop the threads, close idle pooled upstream
     // sockets while their io_contexts exist, destroy unfinished requests (their holds end while
     // the ledger still runs), then the handlers, then the ledger.

@@ -278,11 +278,11 @@ void Exchange::read_stream() {
     read_buffer_.resize(kReadPieceBytes);
     parser.get().body().data = read_buffer_.data();
     parser.get().body().size = read_buffer_.size();
-    call_->connection().read_some(
-        parser, std::chrono::milliseconds(config_->limits.upstream_idle_ms),
-        [self = shared_from_this()](beast::error_code ec, std::size_t) {
-            self->on_stream_read(ec);
-        });
+    call_->connection().read_some(parser,
+                                  std::chrono::milliseconds(config_->limits.upstream_idle_ms),
+                                  [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                      self->on_stream_read(ec);
+                                  });
 }
 
 void Exchange::on_stream_read(beast::error_code ec) {

@@ -12,8 +12,8 @@ void ProviderPools::follow(const std::shared_ptr<const Config>& config) {
             by_provider_.erase(kept);
             continue;
         }
-        next.emplace(name,
-                     std::make_shared<UpstreamPool>(executor_, provider, tls_.for_provider(provider)));
+        next.emplace(
+            name, std::make_shared<UpstreamPool>(executor_, provider, tls_.for_provider(provider)));
     }
     for (auto& [name, pool] : by_provider_) pool->retire();
     by_provider_ = std::move(next);

@@ -11,9 +11,9 @@ void TlsContexts::prepare(const Config& config) {
         try {
             for_provider(provider);
         } catch (const boost::system::system_error& e) {
-            throw ConfigError(validate::member_path(validate::entry_path("providers", name),
-                                                    "ca_file"),
-                              "cannot load the CA file: " + e.code().message());
+            throw ConfigError(
+                validate::member_path(validate::entry_path("providers", name), "ca_file"),
+                "cannot load the CA file: " + e.code().message());
         }
     }
 }
