@@ -36,6 +36,11 @@ ReloadOutcome ConfigReloader::try_reload() {
         refused.json_path = e.json_path();
         refused.reason = e.reason();
         return refused;
+    } catch (const std::exception& e) {
+        // Not the file's fault (memory, OpenSSL): still no reason to stop serving.
+        ReloadOutcome refused;
+        refused.reason = e.what();
+        return refused;
     }
     auto outcome = configs_.replace(next);
     if (outcome.applied) applied_(*next);

@@ -54,6 +54,9 @@ SessionLimits session_limits(const Config& config) {
 
 int serve(std::shared_ptr<const Config> config, const std::string& config_path) {
     std::signal(SIGPIPE, SIG_IGN);
+    // Until the signal set below takes over: a reload asked for while the ledger starts must not
+    // end the process (SIGHUP's default). The file was read just now anyway.
+    std::signal(SIGHUP, SIG_IGN);
     // `config` is the file as it was at start: what a reload cannot change is read from it
     // (config_holder.hpp, unreloadable_change); everything else from configs.current().
     ConfigHolder configs(config);
