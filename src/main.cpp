@@ -111,7 +111,7 @@ int main(int argc, char** argv) {
     if (command == "check-config") return check_config(*config);
     setup_logging();
     try {
-        return creditgate::serve(config);
+        return creditgate::serve(config, config_path);
     } catch (const std::exception& e) {
         creditgate::log_event(spdlog::level::critical, "fatal", {{"error", e.what()}});
         spdlog::shutdown();

@@ -28,8 +28,9 @@ bool token_matches(std::string_view presented, const std::string& expected) {
 
 using namespace admin_detail;
 
-AdminApi::AdminApi(std::shared_ptr<const Config> config, Ledger& ledger, KeyRegistry& keys)
-    : config_(std::move(config)), ledger_(ledger), keys_(keys) {
+AdminApi::AdminApi(const ConfigHolder& configs, Ledger& ledger, KeyRegistry& keys,
+                   ReloadConfig reload_config)
+    : configs_(configs), reload_(std::move(reload_config)), ledger_(ledger), keys_(keys) {
     using http::verb;
     using CallPtr = const std::shared_ptr<Call>&;
     auto money = [this](GrantKind kind) {
@@ -53,7 +54,8 @@ AdminApi::AdminApi(std::shared_ptr<const Config> config, Ledger& ledger, KeyRegi
              [this](const RouteIds& ids, CallPtr call) { get_statement(call, ids[0]); })
         .add(verb::get, "/admin/usage", [this](const RouteIds&, CallPtr call) { get_usage(call); })
         .add(verb::delete_, "/admin/keys/{id}",
-             [this](const RouteIds& ids, CallPtr call) { revoke_key(call, ids[0]); });
+             [this](const RouteIds& ids, CallPtr call) { revoke_key(call, ids[0]); })
+        .add(verb::post, "/admin/reload", [this](const RouteIds&, CallPtr call) { reload(call); });
 }
 
 void AdminApi::handle(const std::shared_ptr<HttpSession>& session, Request&& request) {
@@ -65,7 +67,8 @@ void AdminApi::handle(const std::shared_ptr<HttpSession>& session, Request&& req
     call->request = std::move(request);
 
     const auto presented = bearer_token(call->request[http::field::authorization]);
-    for (const auto& admin : config_->admin_tokens) {
+    const auto config = configs_.current();
+    for (const auto& admin : config->admin_tokens) {
         if (token_matches(presented, admin.token)) call->actor = admin.name;
     }
     if (call->actor.empty()) {

@@ -1,5 +1,6 @@
 #include "creditgate/cli/serve_command.hpp"
-#include "creditgate/config/host_port.hpp"
+
+#include "config_reloader.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -9,6 +10,7 @@
 #include <iostream>
 
 #include "creditgate/admin/admin_api.hpp"
+#include "creditgate/config/host_port.hpp"
 #include "creditgate/http/server.hpp"
 #include "creditgate/proxy/public_api.hpp"
 #include "creditgate/store/sqlite_store.hpp"
@@ -43,10 +45,21 @@ void drain(net::io_context& control, net::signal_set& signals, std::atomic<int>&
     control.run();
 }
 
+SessionLimits session_limits(const Config& config) {
+    return SessionLimits{config.limits.max_body_bytes, 64 * 1024,
+                         std::chrono::milliseconds(config.limits.client_idle_ms)};
+}
+
 }  // namespace
 
-int serve(std::shared_ptr<const Config> config) {
+int serve(std::shared_ptr<const Config> config, const std::string& config_path) {
     std::signal(SIGPIPE, SIG_IGN);
+    // Until the signal set below takes over: a reload asked for while the ledger starts must not
+    // end the process (SIGHUP's default). The file was read just now anyway.
+    std::signal(SIGHUP, SIG_IGN);
+    // `config` is the file as it was at start: what a reload cannot change is read from it
+    // (config_holder.hpp, unreloadable_change); everything else from configs.current().
+    ConfigHolder configs(config);
     LedgerOptions ledger_options;
     ledger_options.hold_timeout_ms = config->ledger.hold_timeout_s * 1000;
     ledger_options.on_abandoned = config->ledger.on_abandoned;
@@ -56,21 +69,30 @@ int serve(std::shared_ptr<const Config> config) {
     KeyRegistry keys(ledger);
     keys.load();
 
-    std::map<std::string, std::shared_ptr<ssl::context>> tls_by_provider;
-    for (const auto& [name, provider] : config->providers) {
-        if (provider.scheme == "https") tls_by_provider[name] = make_client_tls_context(provider);
-    }
+    TlsContexts tls;
+    tls.prepare(*config);
 
     std::atomic<int> in_flight{0};
     Server server(config->threads);
     std::vector<std::unique_ptr<PublicApi>> public_apis;
     std::vector<RequestHandler*> handlers;
     for (int i = 0; i < server.threads(); ++i) {
-        public_apis.push_back(std::make_unique<PublicApi>(
-            server.context(i).get_executor(), config, ledger, keys, in_flight, tls_by_provider));
+        public_apis.push_back(std::make_unique<PublicApi>(server.context(i).get_executor(), configs,
+                                                          ledger, keys, in_flight, tls));
         handlers.push_back(public_apis.back().get());
     }
-    AdminApi admin(config, ledger, keys);
+    // Signals and reloads are handled on the main thread, away from the I/O threads.
+    net::io_context control;
+    ConfigReloader reloader(config_path, configs, tls, [&server](const Config& next) {
+        server.set_session_limits(session_limits(next));
+    });
+    AdminApi admin(
+        configs, ledger, keys,
+        [&control, &reloader](const std::string& actor, std::function<void(ReloadOutcome)> done) {
+            net::post(control, [&reloader, actor, done = std::move(done)] {
+                done(reloader.reload("admin", actor));
+            });
+        });
     // Teardown order matters, on every exit path: stop the threads, close idle pooled upstream
     // sockets while their io_contexts exist, destroy unfinished requests (their holds end while
     // the ledger still runs), then the handlers, then the ledger.
@@ -84,16 +106,22 @@ int serve(std::shared_ptr<const Config> config) {
         public_apis.clear();
         ledger.stop();
     }};
-    SessionLimits limits{config->limits.max_body_bytes, 64 * 1024,
-                         std::chrono::milliseconds(config->limits.client_idle_ms)};
-    auto public_port = server.listen_all(config->listen, handlers, limits);
-    auto admin_port = server.listen_one(config->admin_listen, 0, admin, limits);
+    auto public_port = server.listen_all(config->listen, handlers, session_limits(*config));
+    auto admin_port = server.listen_one(config->admin_listen, 0, admin, session_limits(*config));
 
-    // Signals are handled on the main thread, away from the I/O threads.
-    net::io_context control;
-    net::signal_set signals(control, SIGTERM, SIGINT);
+    net::signal_set signals(control, SIGTERM, SIGINT, SIGHUP);
     int received = 0;
-    signals.async_wait([&](const beast::error_code&, int signal) { received = signal; });
+    std::function<void()> wait_for_signal = [&] {
+        signals.async_wait([&](const beast::error_code& ec, int signal) {
+            if (ec) return;
+            if (signal == SIGHUP) {
+                reloader.reload("SIGHUP", "");
+                return wait_for_signal();
+            }
+            received = signal;
+        });
+    };
+    wait_for_signal();
     server.start();
 
     spdlog::info(
@@ -110,7 +138,7 @@ int serve(std::shared_ptr<const Config> config) {
     server.begin_drain();
     drain(control, signals, in_flight,
           std::chrono::steady_clock::now() +
-              std::chrono::milliseconds(config->limits.shutdown_grace_ms));
+              std::chrono::milliseconds(configs.current()->limits.shutdown_grace_ms));
     auto left = in_flight.load();
     teardown.run();  // requests past the grace period end their holds here
     teardown.run = [] {};

@@ -45,6 +45,12 @@ class Listener : public std::enable_shared_from_this<Listener> {
             });
     }
 
+    // Posted to the acceptor's own thread, which reads the limits on each accept.
+    void set_limits(const SessionLimits& limits) {
+        net::post(acceptor_.get_executor(),
+                  [self = shared_from_this(), limits] { self->limits_ = limits; });
+    }
+
     // Posted to the acceptor's own thread: an acceptor is not safe to close from another.
     void close() {
         net::post(acceptor_.get_executor(), [self = shared_from_this()] {
@@ -101,6 +107,10 @@ std::uint16_t Server::listen_one(const ListenAddress& address, int thread, Reque
     auto port = listener->bind(resolve(address), false);
     listeners_.push_back(listener);
     return port;
+}
+
+void Server::set_session_limits(const SessionLimits& limits) {
+    for (auto& listener : listeners_) listener->set_limits(limits);
 }
 
 void Server::start() {

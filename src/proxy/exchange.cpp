@@ -7,6 +7,7 @@
 
 #include "creditgate/errors/result_errors.hpp"
 #include "creditgate/observe/event_log.hpp"
+#include "creditgate/observe/invariant.hpp"
 #include "creditgate/pricing/decimal.hpp"
 #include "creditgate/proxy/header_policy.hpp"
 #include "creditgate/usage/charge_rule.hpp"
@@ -48,6 +49,7 @@ std::chrono::milliseconds request_time_limit(std::int64_t hold_timeout_s) {
 Exchange::Exchange(ProxyContext& context, std::shared_ptr<HttpSession> session, Request&& request,
                    KeyIdentity key, AccessRecord record, std::unique_ptr<Shape> shape)
     : context_(context),
+      config_(context.snapshot()),
       session_(std::move(session)),
       request_(std::move(request)),
       key_(key),
@@ -79,7 +81,7 @@ bool Exchange::admit() {
     }
     record_.model = shape_->model();
     record_.stream = shape_->stream();
-    const auto& config = *context_.config;
+    const auto& config = *config_;
     auto model = config.models.find(shape_->model());
     if (model == config.models.end()) {
         fail_before_reply(api_error(ErrorCode::model_not_found,
@@ -88,7 +90,8 @@ bool Exchange::admit() {
         return false;
     }
     model_ = &model->second;
-    pool_ = context_.pools.at(model_->provider).get();
+    pool_ = context_.pools.find(model_->provider);
+    CG_CHECK(pool_ != nullptr, "the pools follow config_, whose models name its own providers");
     auto price = shape_->price(*model_);
     if (auto* error = std::get_if<ApiError>(&price)) {
         fail_before_reply(*error);
@@ -137,7 +140,7 @@ bool Exchange::admit() {
 // The hold's record commits while the provider works; it only has to be durable before the
 // first byte of the reply goes out.
 void Exchange::forward() {
-    const auto& limits = context_.config->limits;
+    const auto& limits = config_->limits;
     call_.emplace(*pool_, UpstreamTimeouts{std::chrono::milliseconds(limits.upstream_connect_ms),
                                            std::chrono::milliseconds(limits.upstream_first_byte_ms),
                                            std::chrono::milliseconds(limits.upstream_idle_ms)});
@@ -192,7 +195,7 @@ void Exchange::read_whole_body() {
     parser.get().body().data = read_buffer_.data();
     parser.get().body().size = read_buffer_.size();
     call_->connection().read_some(
-        parser, std::chrono::milliseconds(context_.config->limits.upstream_idle_ms),
+        parser, std::chrono::milliseconds(config_->limits.upstream_idle_ms),
         [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_body_read(ec); });
 }
 
@@ -211,7 +214,7 @@ void Exchange::on_body_read(beast::error_code ec) {
     }
     const auto got = read_buffer_.size() - parser.get().body().size;
     whole_body_.append(read_buffer_.data(), got);
-    if (whole_body_.size() > context_.config->limits.max_upstream_body_bytes) {
+    if (whole_body_.size() > config_->limits.max_upstream_body_bytes) {
         return fail_before_reply(
             api_error(ErrorCode::upstream_error, "The upstream reply is too large."));
     }
@@ -275,11 +278,11 @@ void Exchange::read_stream() {
     read_buffer_.resize(kReadPieceBytes);
     parser.get().body().data = read_buffer_.data();
     parser.get().body().size = read_buffer_.size();
-    call_->connection().read_some(
-        parser, std::chrono::milliseconds(context_.config->limits.upstream_idle_ms),
-        [self = shared_from_this()](beast::error_code ec, std::size_t) {
-            self->on_stream_read(ec);
-        });
+    call_->connection().read_some(parser,
+                                  std::chrono::milliseconds(config_->limits.upstream_idle_ms),
+                                  [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                                      self->on_stream_read(ec);
+                                  });
 }
 
 void Exchange::on_stream_read(beast::error_code ec) {
@@ -329,7 +332,7 @@ void Exchange::end_stream(bool upstream_complete) {
     if (!upstream_complete) add_flag("upstream_cut_off");
     tail_ += sse_.take_remainder();
     if (!shape_->usage() && shape_->output_bytes() == 0 &&
-        context_.config->ledger.on_empty_reply == EmptyReplyRule::void_hold) {
+        config_->ledger.on_empty_reply == EmptyReplyRule::void_hold) {
         // ledger.on_empty_reply "void": a stream that produced nothing and reported nothing is
         // not charged at all.
         add_flag("empty_reply");
@@ -406,7 +409,7 @@ void Exchange::fail_before_reply(const ApiError& error) {
 // A charge is never dropped: it is decided in memory now (the ledger takes it even after the
 // hold's deadline), and `then` runs once it is durable.
 void Exchange::charge(std::function<void(const SettleOutcome&)> then) {
-    const auto& config = *context_.config;
+    const auto& config = *config_;
     const auto bill = bill_for(BillInputs{*price_, config.markup, quote_, shape_->usage(),
                                           prompt_bound_tokens_, shape_->output_bytes()});
     Charge charge{bill.tokens, bill.cost,      bill.estimated,

@@ -17,21 +17,9 @@ auto PublicApi::exchange_route() {
         };
 }
 
-PublicApi::PublicApi(net::any_io_executor executor, std::shared_ptr<const Config> config,
-                     Ledger& ledger, KeyRegistry& keys, std::atomic<int>& in_flight,
-                     const std::map<std::string, std::shared_ptr<ssl::context>>& tls_by_provider)
-    : context_{config, ledger, keys, {}, in_flight} {
-    for (const auto& [name, provider] : config->providers) {
-        auto tls = tls_by_provider.count(name) ? tls_by_provider.at(name) : nullptr;
-        context_.pools[name] = std::make_unique<UpstreamPool>(executor, provider, tls);
-    }
-    nlohmann::json data = nlohmann::json::array();
-    for (const auto& [name, model] : config->models) {
-        data.push_back(
-            {{"id", name}, {"object", "model"}, {"created", 0}, {"owned_by", model.provider}});
-    }
-    models_body_ = nlohmann::json{{"object", "list"}, {"data", std::move(data)}}.dump();
-
+PublicApi::PublicApi(net::any_io_executor executor, const ConfigHolder& configs, Ledger& ledger,
+                     KeyRegistry& keys, std::atomic<int>& in_flight, TlsContexts& tls)
+    : context_{configs, ledger, keys, ProviderPools(std::move(executor), tls), in_flight} {
     using http::verb;
     router_
         .add(verb::get, "/healthz",
@@ -85,7 +73,20 @@ void PublicApi::list_models(const SessionPtr& session, const Request& request,
     if (!authenticate(session, request, record)) return;
     record.status = 200;
     log_access(record);
-    session->reply(json_reply(http::status::ok, models_body_, record.request_id));
+    session->reply(
+        json_reply(http::status::ok, models_body(context_.snapshot()), record.request_id));
+}
+
+const std::string& PublicApi::models_body(const std::shared_ptr<const Config>& config) {
+    if (config == models_config_) return models_body_;
+    nlohmann::json data = nlohmann::json::array();
+    for (const auto& [name, model] : config->models) {
+        data.push_back(
+            {{"id", name}, {"object", "model"}, {"created", 0}, {"owned_by", model.provider}});
+    }
+    models_body_ = nlohmann::json{{"object", "list"}, {"data", std::move(data)}}.dump();
+    models_config_ = config;
+    return models_body_;
 }
 
 void PublicApi::start_exchange(const SessionPtr& session, Request& request, AccessRecord& record,
@@ -98,7 +99,7 @@ void PublicApi::start_exchange(const SessionPtr& session, Request& request, Acce
 }
 
 void PublicApi::close_idle_upstreams() {
-    for (auto& [name, pool] : context_.pools) pool->close_idle();
+    context_.pools.close_idle();
 }
 
 }  // namespace creditgate

@@ -21,6 +21,7 @@ std::unique_ptr<UpstreamConnection> UpstreamPool::make_new() {
 
 void UpstreamPool::give_back(std::unique_ptr<UpstreamConnection> connection) {
     if (!connection || !connection->is_open()) return;
+    if (retired_) return connection->close();
     if (idle_.size() >= kMaxIdle) return connection->close();
     connection->watch_idle();
     idle_.push_back(std::move(connection));

@@ -207,11 +207,12 @@ export class Gateway {
         pattern: /^creditgate listening public=127\.0\.0\.1:(\d+) admin=127\.0\.0\.1:(\d+)$/,
         name,
       });
-    return new Gateway(child, Number(match[1]), Number(match[2]), config, secrets);
+    return new Gateway(child, Number(match[1]), Number(match[2]), config, secrets, configPath);
   }
 
-  constructor(child, publicPort, adminPort, config, secrets) {
+  constructor(child, publicPort, adminPort, config, secrets, configPath) {
     this.child = child;
+    this.configPath = configPath; // the file SIGHUP and POST /admin/reload read again
     this.publicUrl = `http://127.0.0.1:${publicPort}`;
     this.adminUrl = `http://127.0.0.1:${adminPort}`;
     this.config = config;

@@ -1,19 +1,28 @@
 #pragma once
-// The admin listener: accounts, keys, top-ups, grants, adjustments, the ledger and reports.
-// Bearer tokens from admin.token_env or admin.tokens; each token's name audits what it does.
+// The admin listener: accounts, keys, top-ups, grants, adjustments, the ledger, reports and
+// config reloads. Bearer tokens from admin.token_env or admin.tokens (those of the config in
+// force); each token's name audits what it does.
+#include <functional>
 #include <memory>
+#include <string>
 
 #include "creditgate/auth/key_registry.hpp"
-#include "creditgate/config/config.hpp"
+#include "creditgate/config/config_holder.hpp"
 #include "creditgate/http/router.hpp"
 #include "creditgate/http/session.hpp"
 #include "creditgate/ledger/ledger.hpp"
 
 namespace creditgate {
 
+// Reloads the config file away from the I/O threads (serve owns how), on behalf of the admin
+// token named `actor`; `done` gets the outcome, on any thread.
+using ReloadConfig =
+    std::function<void(const std::string& actor, std::function<void(ReloadOutcome)> done)>;
+
 class AdminApi final : public RequestHandler {
   public:
-    AdminApi(std::shared_ptr<const Config> config, Ledger& ledger, KeyRegistry& keys);
+    AdminApi(const ConfigHolder& configs, Ledger& ledger, KeyRegistry& keys,
+             ReloadConfig reload_config);
 
     void handle(const std::shared_ptr<HttpSession>& session, Request&& request) override;
 
@@ -30,8 +39,11 @@ class AdminApi final : public RequestHandler {
     // Read-only reports, JSON or CSV (admin_reports.cpp).
     void get_statement(const std::shared_ptr<Call>& call, std::int64_t account_id);
     void get_usage(const std::shared_ptr<Call>& call);
+    // POST /admin/reload (admin_reload.cpp).
+    void reload(const std::shared_ptr<Call>& call);
 
-    std::shared_ptr<const Config> config_;
+    const ConfigHolder& configs_;
+    ReloadConfig reload_;
     Ledger& ledger_;
     KeyRegistry& keys_;
     Router<const std::shared_ptr<Call>&> router_;

@@ -41,6 +41,9 @@ struct ProviderConfig {
     std::string ca_file;     // optional extra CA bundle (PEM) to trust, for private upstreams
     // Request headers forwarded besides the API shape's own (lower case, validated names).
     std::vector<std::string> forward_headers;
+
+    // A reload keeps a provider's connection pool only when nothing here changed.
+    bool operator==(const ProviderConfig&) const = default;
 };
 
 struct ModelConfig {
@@ -102,11 +105,14 @@ class ConfigError : public std::runtime_error {
   public:
     ConfigError(std::string json_path, const std::string& message)
         : std::runtime_error(json_path.empty() ? message : json_path + ": " + message),
-          json_path_(std::move(json_path)) {}
+          json_path_(std::move(json_path)),
+          reason_(message) {}
     const std::string& json_path() const { return json_path_; }
+    const std::string& reason() const { return reason_; }  // what() without the path
 
   private:
     std::string json_path_;
+    std::string reason_;
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;

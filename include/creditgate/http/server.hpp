@@ -30,6 +30,9 @@ class Server {
     std::uint16_t listen_one(const ListenAddress& address, int thread, RequestHandler& handler,
                              const SessionLimits& limits);
 
+    // For connections accepted from now on (a config reload); open ones keep theirs.
+    void set_session_limits(const SessionLimits& limits);
+
     void start();
     // Stops accepting and closes idle keep-alive connections; busy ones close after their reply.
     void begin_drain();

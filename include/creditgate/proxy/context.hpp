@@ -1,24 +1,30 @@
 #pragma once
-// What the proxy pipeline of one I/O thread works with: shared config and ledger, and this
-// thread's own upstream connection pools (no locks on the request path).
+// What the proxy pipeline of one I/O thread works with: the config in force and the ledger,
+// shared, and this thread's own upstream connection pools (no locks on the request path).
 #include <atomic>
-#include <map>
 #include <memory>
-#include <string>
 
 #include "creditgate/auth/key_registry.hpp"
-#include "creditgate/config/config.hpp"
+#include "creditgate/config/config_holder.hpp"
 #include "creditgate/ledger/ledger.hpp"
-#include "creditgate/upstream/pool.hpp"
+#include "creditgate/upstream/provider_pools.hpp"
 
 namespace creditgate {
 
 struct ProxyContext {
-    std::shared_ptr<const Config> config;
+    const ConfigHolder& configs;
     Ledger& ledger;
     KeyRegistry& keys;
-    std::map<std::string, std::unique_ptr<UpstreamPool>> pools;  // by provider name
+    ProviderPools pools;          // by provider name, matching the config last snapshot() gave
     std::atomic<int>& in_flight;  // requests holding credits or talking upstream, all threads
+
+    // The config in force, with this thread's pools made to match it. A request takes it once,
+    // when it starts, and uses that snapshot (prices, limits, pool) until it settles.
+    std::shared_ptr<const Config> snapshot() {
+        auto config = configs.current();
+        pools.follow(config);
+        return config;
+    }
 };
 
 }  // namespace creditgate

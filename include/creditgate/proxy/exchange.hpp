@@ -61,6 +61,8 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     bool past_deadline() const { return std::chrono::steady_clock::now() >= deadline_; }
 
     ProxyContext& context_;
+    // The config this request was quoted under: its prices, limits and pool, to the end.
+    std::shared_ptr<const Config> config_;
     std::shared_ptr<HttpSession> session_;
     Request request_;
     KeyIdentity key_;
@@ -69,7 +71,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
 
     const ModelConfig* model_ = nullptr;
     const ModelPrice* price_ = nullptr;
-    UpstreamPool* pool_ = nullptr;
+    std::shared_ptr<UpstreamPool> pool_;  // outlives call_, which borrows it
     std::int64_t prompt_bound_tokens_ = 0;
     Cost quote_;
     std::int64_t hold_id_ = 0;

@@ -10,9 +10,8 @@ namespace creditgate {
 
 class PublicApi final : public RequestHandler {
   public:
-    PublicApi(net::any_io_executor executor, std::shared_ptr<const Config> config, Ledger& ledger,
-              KeyRegistry& keys, std::atomic<int>& in_flight,
-              const std::map<std::string, std::shared_ptr<ssl::context>>& tls_by_provider);
+    PublicApi(net::any_io_executor executor, const ConfigHolder& configs, Ledger& ledger,
+              KeyRegistry& keys, std::atomic<int>& in_flight, TlsContexts& tls);
 
     void handle(const std::shared_ptr<HttpSession>& session, Request&& request) override;
     // Shutdown: closes pooled idle connections; call once this thread's loop has stopped.
@@ -32,8 +31,12 @@ class PublicApi final : public RequestHandler {
     template <typename ShapeType>
     auto exchange_route();
 
+    // The /v1/models body of one config: built again only after a reload.
+    const std::string& models_body(const std::shared_ptr<const Config>& config);
+
     ProxyContext context_;
-    std::string models_body_;  // built once: the price table does not change while serving
+    std::shared_ptr<const Config> models_config_;
+    std::string models_body_;
     Router<const SessionPtr&, Request&, AccessRecord&> router_;
 };
 
