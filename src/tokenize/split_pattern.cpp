@@ -24,6 +24,7 @@ pcre2_match_data* thread_match_data() {
 
 struct SplitPattern::Compiled {
     pcre2_code* code = nullptr;
+    bool jit = false;
     ~Compiled() { pcre2_code_free(code); }
 };
 
@@ -41,7 +42,7 @@ SplitPattern::SplitPattern(const std::string& pattern) {
                                  reinterpret_cast<const char*>(message));
     }
     // JIT where the platform has it; the interpreter gives the same pieces, slower.
-    pcre2_jit_compile(compiled->code, PCRE2_JIT_COMPLETE);
+    compiled->jit = pcre2_jit_compile(compiled->code, PCRE2_JIT_COMPLETE) == 0;
     compiled_ = std::move(compiled);
 }
 
@@ -49,19 +50,23 @@ bool SplitPattern::split(std::string_view text,
                          const std::function<void(std::string_view)>& on_piece) const {
     const auto* subject = reinterpret_cast<PCRE2_SPTR>(text.data());
     pcre2_match_data* match = thread_match_data();
-    // The first call checks the whole subject is valid UTF-8; later calls skip the check.
-    std::uint32_t options = 0;
+    // The first call checks the whole subject is valid UTF-8 (and the pattern's sanity); later
+    // calls take the JIT's fast path, which skips both.
+    bool checked = false;
     PCRE2_SIZE offset = 0;
     while (offset < text.size()) {
         const int rc =
-            pcre2_match(compiled_->code, subject, text.size(), offset, options, match, nullptr);
+            checked && compiled_->jit
+                ? pcre2_jit_match(compiled_->code, subject, text.size(), offset, 0, match, nullptr)
+                : pcre2_match(compiled_->code, subject, text.size(), offset,
+                              checked ? PCRE2_NO_UTF_CHECK : 0, match, nullptr);
         if (rc == PCRE2_ERROR_NOMATCH) {
             // No encoding's pattern leaves a character unmatched; should one, it is one piece.
             on_piece(text.substr(offset));
             return true;
         }
         if (rc < 0) return false;
-        options = PCRE2_NO_UTF_CHECK;
+        checked = true;
         const PCRE2_SIZE* range = pcre2_get_ovector_pointer(match);
         if (range[0] == range[1]) return false;  // an empty match would make no progress
         if (range[0] > offset) on_piece(text.substr(offset, range[0] - offset));
