@@ -7,11 +7,13 @@
 #include <boost/asio/steady_timer.hpp>
 #include <csignal>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "creditgate/admin/admin_api.hpp"
 #include "creditgate/http/server.hpp"
 #include "creditgate/proxy/public_api.hpp"
 #include "creditgate/store/sqlite_store.hpp"
+#include "creditgate/tokenize/shared_encodings.hpp"
 
 namespace creditgate {
 
@@ -43,10 +45,25 @@ void drain(net::io_context& control, net::signal_set& signals, std::atomic<int>&
     control.run();
 }
 
+// The BPE rank files, read once before any request: a model whose encoding is missing falls
+// back to the byte bound (safe, only larger holds), which the error line says.
+void load_tokenizers() {
+    const auto& report = load_shared_encodings(rank_file_dirs());
+    const nlohmann::json line{
+        {"event", "tokenizers"}, {"loaded", report.loaded}, {"errors", report.errors}};
+    const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (report.errors.empty()) {
+        spdlog::info("{}", text);
+    } else {
+        spdlog::error("{}", text);
+    }
+}
+
 }  // namespace
 
 int serve(std::shared_ptr<const Config> config) {
     std::signal(SIGPIPE, SIG_IGN);
+    load_tokenizers();
     LedgerOptions ledger_options;
     ledger_options.hold_timeout_ms = config->ledger.hold_timeout_s * 1000;
     ledger_options.on_abandoned = config->ledger.on_abandoned;
