@@ -44,6 +44,7 @@ TEST(ChatShapeTokens, ThePromptBoundUsesTheModelsTokenizer) {
 }
 
 TEST(ChatShapeTokens, RelayedOutputIsEstimatedInTokensWithTheModelsTokenizer) {
+    test_encoding(EncodingName::o200k_base);  // loads the shared encodings
     ChatShape shape;
     ASSERT_FALSE(shape.parse(
         R"({"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"hi"}]})"));
