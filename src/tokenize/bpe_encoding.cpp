@@ -30,7 +30,7 @@ const char* pattern_of(EncodingName name) {
     return name == EncodingName::o200k_base ? kO200kPattern : kCl100kPattern;
 }
 
-// Standard base64 with padding, as in the rank files; nullopt-like false on anything else.
+// Standard base64 with padding, as in the rank files; false on anything else.
 bool decode_base64(std::string_view text, std::string& out) {
     if (text.empty() || text.size() % 4 != 0 || text.size() > 4096) return false;
     out.resize(text.size() / 4 * 3);
