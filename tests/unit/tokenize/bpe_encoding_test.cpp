@@ -63,6 +63,22 @@ TEST(TokenizeBpeEncoding, AMegabyteSinglePieceIsCountedWithoutQuadraticCost) {
     EXPECT_LT(tokens, static_cast<std::int64_t>(word.size()) / 2);
 }
 
+TEST(TokenizeBpeEncoding, LongWhitespaceRunsAreCountedNotGivenUpOn) {
+    // The split regex's lookahead and backtracking over long runs stay within PCRE2's limits:
+    // the count is the BPE's, far below the byte fallback.
+    for (const std::string& text :
+         {std::string(256 * 1024, ' '), std::string(256 * 1024, '\n'), [] {
+              std::string mixed;
+              for (int i = 0; i < 64 * 1024; ++i) mixed += " \n\t ";
+              return mixed + "x";
+          }()}) {
+        for (const EncodingName name : {EncodingName::o200k_base, EncodingName::cl100k_base}) {
+            EXPECT_LT(test_encoding(name).count(text), static_cast<std::int64_t>(text.size()) / 2)
+                << to_string(name) << ", " << text.size() << " bytes";
+        }
+    }
+}
+
 TEST(TokenizeBpeEncoding, LoadNamesTheLineOfAMalformedRankFile) {
     const auto path = std::filesystem::temp_directory_path() / "creditgate_bad_ranks.tiktoken";
     std::ofstream(path) << "IQ== 0\nnot-base64! 1\n";
