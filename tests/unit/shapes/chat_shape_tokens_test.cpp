@@ -77,5 +77,11 @@ TEST(ChatShapeTokens, AWholeBodyIsEstimatedInTokensToo) {
     EXPECT_EQ(shape.output_tokens_estimate(), 2);
 }
 
+TEST(ModelTokenizer, CountTextTokensIsExactWithABpeAndTheBytesWithout) {
+    // What every shape calls for text it cannot hand to chat_prompt_tokens_bound.
+    EXPECT_EQ(count_text_tokens(&test_encoding(EncodingName::cl100k_base), "hello world"), 2);
+    EXPECT_EQ(count_text_tokens(nullptr, "hello world"), 11);
+}
+
 }  // namespace
 }  // namespace creditgate
