@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(build-essential cmake ninja-build pkg-config
           libboost1.81-dev libboost-url1.81-dev libssl-dev nlohmann-json3-dev libspdlog-dev
-          libsqlite3-dev curl ca-certificates)
+          libsqlite3-dev libpcre2-dev curl ca-certificates)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(libgtest-dev googletest openssl)
   # Node.js may come from elsewhere (with its own npm): only install Debian's when absent, since

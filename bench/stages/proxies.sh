@@ -71,7 +71,10 @@ CONF
 start_creditgate() {
   local name=$1 threads=$2 cpus=$3 price
   mkdir -p "$TMP/$name"
-  price='"input": "0.15", "cached_input": "0.075", "output": "0.60", "max_output_tokens": 16384'
+  # o200k_base: every benchmarked request pays for counting its prompt (and streamed output)
+  # with the real BPE, as a gpt-4o request does (docs/performance.md, "Counting tokens").
+  price='"input": "0.15", "cached_input": "0.075", "output": "0.60", "max_output_tokens": 16384,
+         "tokenizer": "o200k_base"'
   cat >"$TMP/$name.json" <<CONF
 {
   "listen": "127.0.0.1:0",

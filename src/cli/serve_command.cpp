@@ -8,12 +8,14 @@
 #include <boost/asio/steady_timer.hpp>
 #include <csignal>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "creditgate/admin/admin_api.hpp"
 #include "creditgate/config/host_port.hpp"
 #include "creditgate/http/server.hpp"
 #include "creditgate/proxy/public_api.hpp"
 #include "creditgate/store/sqlite_store.hpp"
+#include "creditgate/tokenize/shared_encodings.hpp"
 
 namespace creditgate {
 
@@ -50,6 +52,20 @@ SessionLimits session_limits(const Config& config) {
                          std::chrono::milliseconds(config.limits.client_idle_ms)};
 }
 
+// The BPE rank files, read once before any request: a model whose encoding is missing falls
+// back to the byte bound (safe, only larger holds), which the error line says.
+void load_tokenizers() {
+    const auto& report = load_shared_encodings(rank_file_dirs());
+    const nlohmann::json line{
+        {"event", "tokenizers"}, {"loaded", report.loaded}, {"errors", report.errors}};
+    const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (report.errors.empty()) {
+        spdlog::info("{}", text);
+    } else {
+        spdlog::error("{}", text);
+    }
+}
+
 }  // namespace
 
 int serve(std::shared_ptr<const Config> config, const std::string& config_path) {
@@ -60,6 +76,7 @@ int serve(std::shared_ptr<const Config> config, const std::string& config_path) 
     // `config` is the file as it was at start: what a reload cannot change is read from it
     // (config_holder.hpp, unreloadable_change); everything else from configs.current().
     ConfigHolder configs(config);
+    load_tokenizers();
     LedgerOptions ledger_options;
     ledger_options.hold_timeout_ms = config->ledger.hold_timeout_s * 1000;
     ledger_options.on_abandoned = config->ledger.on_abandoned;

@@ -374,16 +374,29 @@ std::map<std::string, ModelPrice, std::less<>> parse_service_tiers(const json& v
     return tiers;
 }
 
+// "tokenizer": "o200k_base" | "cl100k_base" | "bytes"; absent: OpenAI's encoding for the
+// upstream model's family, else bytes.
+std::optional<EncodingName> parse_tokenizer(const ObjectReader& reader,
+                                            const std::string& upstream_model) {
+    const auto* value = reader.optional("tokenizer");
+    if (value == nullptr) return encoding_for_openai_model(upstream_model);
+    const std::string path = reader.path_of("tokenizer");
+    const std::string text = config_detail::require_non_empty_string(*value, path);
+    if (text == "bytes") return std::nullopt;
+    if (auto encoding = encoding_from_string(text)) return encoding;
+    throw ConfigError(path, "expected \"o200k_base\", \"cl100k_base\" or \"bytes\"");
+}
+
 ModelConfig parse_model(const std::string& name, const json& value, const std::string& path,
                         const Config& config) {
     if (name.empty() || name.size() > kMaxModelNameChars || has_control_character(name)) {
         throw ConfigError(path, "a model name must be 1 to " + std::to_string(kMaxModelNameChars) +
                                     " characters without control characters");
     }
-    const ObjectReader reader(
-        value, path,
-        {"provider", "upstream_model", "input", "cached_input", "cache_write", "output",
-         "reasoning", "per_request", "per_image", "service_tiers", "max_output_tokens"});
+    const ObjectReader reader(value, path,
+                              {"provider", "upstream_model", "input", "cached_input", "cache_write",
+                               "output", "reasoning", "per_request", "per_image", "service_tiers",
+                               "max_output_tokens", "tokenizer"});
     ModelConfig model;
     model.name = name;
 
@@ -418,6 +431,7 @@ ModelConfig parse_model(const std::string& name, const json& value, const std::s
     model.max_output_tokens =
         config_detail::require_integer(reader.required("max_output_tokens"),
                                        reader.path_of("max_output_tokens"), 1, kMaxOutputTokens);
+    model.tokenizer = parse_tokenizer(reader, model.upstream_model);
     return model;
 }
 

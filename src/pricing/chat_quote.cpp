@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "creditgate/tokenize/bpe_encoding.hpp"
+
 namespace creditgate {
 
 namespace {
@@ -38,15 +40,29 @@ std::int64_t text_bytes(const json& value) {
     return serialized_bytes(value);
 }
 
-std::int64_t content_part_bytes(const json& part) {
+// Text the provider tokenizes as it is (message content, role, name): counted exactly with the
+// model's BPE when it has one, else its bytes.
+struct TextCounter {
+    const BpeEncoding* bpe = nullptr;
+
+    std::int64_t operator()(const json& value) const {
+        if (bpe == nullptr || !value.is_string()) return text_bytes(value);
+        return bpe->count(value.get_ref<const std::string&>());
+    }
+};
+
+std::int64_t content_part_tokens(const json& part, const TextCounter& count_text) {
     if (!part.is_object()) return serialized_bytes(part);
     const auto type = part.find("type");
     if (type == part.end() || !type->is_string()) return serialized_bytes(part);
     const std::string_view kind = type->get_ref<const std::string&>();
     if (kind == "text") {
         const auto text = part.find("text");
-        if (text != part.end() && text->is_string()) return text_bytes(*text);
-        return serialized_bytes(part);
+        if (text == part.end() || !text->is_string()) return serialized_bytes(part);
+        // Parts counted apart may tokenize differently where they join: one token per part
+        // covers the join (docs/pricing.md).
+        if (count_text.bpe != nullptr) return saturating_add(count_text(*text), kTokensPerTextPart);
+        return text_bytes(*text);
     }
     if (kind == "image_url") return kTokensPerImagePart;
     // "input_audio", "file" and any type we do not know: the whole part, serialized. Audio and
@@ -54,12 +70,14 @@ std::int64_t content_part_bytes(const json& part) {
     return serialized_bytes(part);
 }
 
-std::int64_t content_bytes(const json& content) {
+std::int64_t content_tokens(const json& content, const TextCounter& count_text) {
     if (content.is_null()) return 0;
-    if (content.is_string()) return text_bytes(content);
+    if (content.is_string()) return count_text(content);
     if (!content.is_array()) return serialized_bytes(content);
     std::int64_t total = 0;
-    for (const json& part : content) total = saturating_add(total, content_part_bytes(part));
+    for (const json& part : content) {
+        total = saturating_add(total, content_part_tokens(part, count_text));
+    }
     return total;
 }
 
@@ -86,30 +104,31 @@ std::int64_t tool_calls_bytes(const json& tool_calls) {
     return total;
 }
 
-std::int64_t message_bytes(const json& message) {
+std::int64_t message_tokens(const json& message, const TextCounter& count_text) {
     if (!message.is_object()) return serialized_bytes(message);
     std::int64_t total = 0;
     for (const auto& [key, value] : message.items()) {
-        std::int64_t bytes = 0;
+        std::int64_t tokens = 0;
         if (key == "content") {
-            bytes = content_bytes(value);
+            tokens = content_tokens(value, count_text);
         } else if (key == "tool_calls") {
-            bytes = tool_calls_bytes(value);
+            tokens = tool_calls_bytes(value);
         } else if (key == "role" || key == "name" || key == "refusal" || key == "tool_call_id") {
-            bytes = text_bytes(value);
+            tokens = count_text(value);
         } else {
             // Anything else (legacy "function_call", fields newer than this code): key and value
             // serialized, so an unknown field is never counted as free.
-            bytes = saturating_add(to_count(key.size()), serialized_bytes(value));
+            tokens = saturating_add(to_count(key.size()), serialized_bytes(value));
         }
-        total = saturating_add(total, bytes);
+        total = saturating_add(total, tokens);
     }
     return total;
 }
 
 }  // namespace
 
-std::int64_t chat_prompt_tokens_bound(const json& request) {
+std::int64_t chat_prompt_tokens_bound(const json& request, const BpeEncoding* encoding) {
+    const TextCounter count_text{encoding};
     std::int64_t total = kTokensPerRequestAllowance;
     if (!request.is_object()) return saturating_add(total, serialized_bytes(request));
 
@@ -118,7 +137,7 @@ std::int64_t chat_prompt_tokens_bound(const json& request) {
         if (messages->is_array()) {
             for (const json& message : *messages) {
                 total = saturating_add(total, kTokensPerMessageAllowance);
-                total = saturating_add(total, message_bytes(message));
+                total = saturating_add(total, message_tokens(message, count_text));
             }
         } else {
             total = saturating_add(total, serialized_bytes(*messages));

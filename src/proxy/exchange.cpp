@@ -10,6 +10,7 @@
 #include "creditgate/observe/invariant.hpp"
 #include "creditgate/pricing/decimal.hpp"
 #include "creditgate/proxy/header_policy.hpp"
+#include "creditgate/shapes/model_tokenizer.hpp"
 #include "creditgate/usage/charge_rule.hpp"
 
 namespace creditgate {
@@ -92,6 +93,7 @@ bool Exchange::admit() {
     model_ = &model->second;
     pool_ = context_.pools.find(model_->provider);
     CG_CHECK(pool_ != nullptr, "the pools follow config_, whose models name its own providers");
+    shape_->count_output_with(model_tokenizer(*model_));
     auto price = shape_->price(*model_);
     if (auto* error = std::get_if<ApiError>(&price)) {
         fail_before_reply(*error);
@@ -410,8 +412,9 @@ void Exchange::fail_before_reply(const ApiError& error) {
 // hold's deadline), and `then` runs once it is durable.
 void Exchange::charge(std::function<void(const SettleOutcome&)> then) {
     const auto& config = *config_;
-    const auto bill = bill_for(BillInputs{*price_, config.markup, quote_, shape_->usage(),
-                                          prompt_bound_tokens_, shape_->output_bytes()});
+    const auto bill =
+        bill_for(BillInputs{*price_, config.markup, quote_, shape_->usage(), prompt_bound_tokens_,
+                            shape_->output_bytes(), shape_->output_tokens_estimate()});
     Charge charge{bill.tokens, bill.cost,      bill.estimated,
                   bill.flags,  bill.raw_usage, config.price_version};
     auto outcome = context_.ledger.settle(hold_id_, charge);

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "creditgate/pricing/chat_quote.hpp"
+#include "creditgate/shapes/model_tokenizer.hpp"
 
 namespace creditgate {
 
@@ -14,7 +15,8 @@ std::optional<ApiError> ChatShape::parse(std::string_view body) {
 }
 
 RequestBounds ChatShape::bounds(const ModelConfig& model) const {
-    return {chat_prompt_tokens_bound(request_.body), output_tokens_bound(request_, model)};
+    return {chat_prompt_tokens_bound(request_.body, model_tokenizer(model)),
+            output_tokens_bound(request_, model)};
 }
 
 std::string ChatShape::upstream_body(const ModelConfig& model) {
@@ -32,9 +34,10 @@ void ChatShape::take_usage(ReportedUsage usage) {
 }
 
 EventVerdict ChatShape::inspect_event(SseEvent& event) {
-    auto view = inspect_chat_chunk(event.data);
+    auto view = inspect_chat_chunk(event.data, output_bpe_);
     if (view.usage) take_usage(std::move(*view.usage));
     output_bytes_ += view.output_bytes;
+    output_tokens_ += view.output_tokens;
     EventVerdict verdict;
     verdict.starts_tail = view.is_usage_only || view.is_done;
     verdict.ends_stream = view.is_done;
@@ -49,10 +52,13 @@ void ChatShape::inspect_body(std::string_view body) {
     auto parsed = nlohmann::json::parse(body, nullptr, false);
     if (parsed.is_discarded()) {
         output_bytes_ = static_cast<std::int64_t>(body.size());
+        output_tokens_ = output_bytes_;
         return;
     }
     if (auto usage = usage_from_json(parsed)) take_usage(std::move(*usage));
     output_bytes_ = chat_completion_output_bytes(parsed);
+    output_tokens_ =
+        output_bpe_ != nullptr ? chat_completion_output_tokens(parsed, output_bpe_) : output_bytes_;
 }
 
 }  // namespace creditgate

@@ -31,7 +31,8 @@ Bill bill_for(const BillInputs& in) {
         }
     }
     bill.estimated = true;
-    bill.tokens = TokenCounts{in.prompt_bound_tokens, 0, in.output_bytes};
+    bill.tokens =
+        TokenCounts{in.prompt_bound_tokens, 0, in.output_tokens.value_or(in.output_bytes)};
     const auto cost = compute_cost(in.price, in.markup, bill.tokens);
     if (cost.result == CostResult::ok) {
         bill.cost = cost.cost;

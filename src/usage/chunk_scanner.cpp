@@ -347,12 +347,17 @@ ChunkScan ChunkScanner::run() {
                 if (c == '"') {
                     std::int64_t decoded = 0;
                     bool has_escape = false;
+                    const std::size_t open = i_;
                     valid = string(decoded, has_escape);
                     // A provider's error event after a 200 is text it generated for the client:
                     // counted like output, so an error stream is not free.
                     if (valid && ((this_key == Key::counted && delta_depth >= 0) ||
                                   this_key == Key::error_message)) {
                         result.output_bytes += decoded;
+                        if (result.counted_strings < kMaxCountedStrings) {
+                            result.counted[result.counted_strings] = {open + 1, i_ - 1, has_escape};
+                        }
+                        ++result.counted_strings;
                     }
                 } else if (c == 't') {
                     valid = literal("true");

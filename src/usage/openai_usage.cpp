@@ -64,36 +64,59 @@ bool nested_within(const json& value, int levels) {
     return true;
 }
 
-std::int64_t string_bytes(const json* value) {
-    return value != nullptr && value->is_string()
-               ? static_cast<std::int64_t>(value->get_ref<const std::string&>().size())
-               : 0;
+// A string's bytes, or its tokens with `bpe`; 0 for anything else.
+std::int64_t string_size(const json* value, const BpeEncoding* bpe) {
+    if (value == nullptr || !value->is_string()) return 0;
+    const auto& text = value->get_ref<const std::string&>();
+    return bpe != nullptr ? bpe->count(text) : static_cast<std::int64_t>(text.size());
 }
 
-std::int64_t function_bytes(const json* function) {
+std::int64_t function_size(const json* function, const BpeEncoding* bpe) {
     if (function == nullptr) return 0;
-    return string_bytes(member(*function, "name")) + string_bytes(member(*function, "arguments"));
+    return string_size(member(*function, "name"), bpe) +
+           string_size(member(*function, "arguments"), bpe);
 }
 
-std::int64_t message_output_bytes(const json& message) {
+std::int64_t message_output_size(const json& message, const BpeEncoding* bpe) {
     std::int64_t total = 0;
     if (const json* content = member(message, "content"); content != nullptr) {
         if (content->is_string()) {
-            total += string_bytes(content);
+            total += string_size(content, bpe);
         } else if (content->is_array()) {
             for (const auto& part : *content) {
-                total += string_bytes(member(part, "text")) + string_bytes(member(part, "refusal"));
+                total += string_size(member(part, "text"), bpe) +
+                         string_size(member(part, "refusal"), bpe);
             }
         }
     }
-    total += string_bytes(member(message, "refusal"));
-    total += string_bytes(member(message, "reasoning_content"));
-    total += string_bytes(member(message, "reasoning"));
+    total += string_size(member(message, "refusal"), bpe);
+    total += string_size(member(message, "reasoning_content"), bpe);
+    total += string_size(member(message, "reasoning"), bpe);
     if (const json* calls = member(message, "tool_calls"); calls != nullptr && calls->is_array()) {
-        for (const auto& call : *calls) total += function_bytes(member(call, "function"));
+        for (const auto& call : *calls) total += function_size(member(call, "function"), bpe);
     }
-    total += function_bytes(member(message, "function_call"));
+    total += function_size(member(message, "function_call"), bpe);
     return total;
+}
+
+// Tokens of the strings the scan counted. A string with escapes is decoded first (nlohmann
+// reads the quoted literal); a chunk with more strings than the scan keeps counts its bytes.
+std::int64_t counted_tokens(std::string_view data, const ChunkScan& scan, const BpeEncoding& bpe) {
+    if (scan.counted_strings > scan.counted.size()) return scan.output_bytes;
+    std::int64_t tokens = 0;
+    for (std::size_t i = 0; i < scan.counted_strings; ++i) {
+        const auto& counted = scan.counted[i];
+        const std::string_view raw = data.substr(counted.begin, counted.end - counted.begin);
+        if (!counted.has_escape) {
+            tokens += bpe.count(raw);
+            continue;
+        }
+        const std::string_view literal = data.substr(counted.begin - 1, raw.size() + 2);
+        const json decoded = json::parse(literal.begin(), literal.end(), nullptr, false);
+        if (!decoded.is_string()) return scan.output_bytes;  // cannot happen: the scan checked it
+        tokens += bpe.count(decoded.get_ref<const std::string&>());
+    }
+    return tokens;
 }
 
 }  // namespace
@@ -150,7 +173,7 @@ void merge_usage(ReportedUsage& into, const ReportedUsage& from) {
     if (!from.raw.empty()) into.raw = from.raw;
 }
 
-ChunkView inspect_chat_chunk(std::string_view data) {
+ChunkView inspect_chat_chunk(std::string_view data, const BpeEncoding* bpe) {
     ChunkView view;
     const std::string_view trimmed = trim_json_space(data);
     if (trimmed == "[DONE]") {
@@ -160,6 +183,9 @@ ChunkView inspect_chat_chunk(std::string_view data) {
     const ChunkScan scan = usage_detail::scan_chat_chunk(data);
     if (!scan.ok) return {};
     view.output_bytes = scan.output_bytes;
+    view.output_tokens = (bpe != nullptr && scan.output_bytes > 0)
+                             ? counted_tokens(data, scan, *bpe)
+                             : scan.output_bytes;
     view.ends_with_null_usage = trimmed.ends_with(kNullUsageSuffix);
     if (!scan.usage_is_object) return view;
 
@@ -212,16 +238,20 @@ std::string strip_null_usage(std::string_view raw_event) {
     return stripped;
 }
 
-std::int64_t chat_completion_output_bytes(const json& body) {
+std::int64_t chat_completion_output_tokens(const json& body, const BpeEncoding* bpe) {
     const json* choices = member(body, "choices");
     if (choices == nullptr || !choices->is_array()) return 0;
     std::int64_t total = 0;
     for (const auto& choice : *choices) {
         if (const json* message = member(choice, "message"); message != nullptr) {
-            total += message_output_bytes(*message);
+            total += message_output_size(*message, bpe);
         }
     }
     return total;
+}
+
+std::int64_t chat_completion_output_bytes(const json& body) {
+    return chat_completion_output_tokens(body, nullptr);
 }
 
 }  // namespace creditgate

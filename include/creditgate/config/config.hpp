@@ -13,6 +13,7 @@
 #include "creditgate/ledger/abandon_rule.hpp"
 #include "creditgate/pricing/cost.hpp"
 #include "creditgate/store/durability.hpp"
+#include "creditgate/tokenize/encoding_name.hpp"
 
 namespace creditgate {
 
@@ -58,6 +59,9 @@ struct ModelConfig {
     // per_image_nanos set. Empty: the model does not sell images.
     std::map<std::string, ModelPrice, std::less<>> image_prices;
     std::int64_t max_output_tokens = 0;
+    // The BPE that counts this model's prompt (and relayed output) for holds and estimates;
+    // nullopt: the byte bound. From "tokenizer", else by upstream_model's family.
+    std::optional<EncodingName> tokenizer;
 };
 
 // The price of a request to `model` with this service_tier (empty = none given): the standard

@@ -21,6 +21,8 @@ class ChatShape final : public Shape {
     void inspect_body(std::string_view body) override;
     const std::optional<ReportedUsage>& usage() const override { return usage_; }
     std::int64_t output_bytes() const override { return output_bytes_; }
+    void count_output_with(const BpeEncoding* bpe) override { output_bpe_ = bpe; }
+    std::int64_t output_tokens_estimate() const override { return output_tokens_; }
 
   private:
     void take_usage(ReportedUsage usage);
@@ -28,6 +30,8 @@ class ChatShape final : public Shape {
     ChatRequest request_;
     std::optional<ReportedUsage> usage_;
     std::int64_t output_bytes_ = 0;
+    const BpeEncoding* output_bpe_ = nullptr;
+    std::int64_t output_tokens_ = 0;  // with output_bpe_, else bytes
 };
 
 }  // namespace creditgate

@@ -12,6 +12,7 @@
 
 #include "creditgate/config/config.hpp"
 #include "creditgate/http/api_error.hpp"
+#include "creditgate/tokenize/bpe_encoding.hpp"
 #include "creditgate/usage/openai_usage.hpp"
 #include "creditgate/usage/sse_parser.hpp"
 
@@ -65,9 +66,15 @@ class Shape {
     virtual void inspect_body(std::string_view body) = 0;
 
     // What the reply reported so far (nullopt: no usage seen), and the output the proxy saw,
-    // in bytes (bytes bound tokens: the estimate when usage is missing).
+    // in bytes (bytes bound tokens).
     virtual const std::optional<ReportedUsage>& usage() const = 0;
     virtual std::int64_t output_bytes() const = 0;
+    // The model's tokenizer (shapes/model_tokenizer.hpp; nullptr: none), given before the reply
+    // is inspected, so the output relayed can be counted in tokens.
+    virtual void count_output_with(const BpeEncoding* /*bpe*/) {}
+    // The estimate of output tokens when usage is missing: the output counted with that
+    // tokenizer where the shape can, else output_bytes().
+    virtual std::int64_t output_tokens_estimate() const { return output_bytes(); }
 
     // An error in the shape's own format (the OpenAI shape for OpenAI APIs).
     virtual std::string error_body(const ApiError& error) const { return error.body(); }

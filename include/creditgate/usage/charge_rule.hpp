@@ -5,8 +5,9 @@
 //   outside the priced classes are charged at the dearest class, flagged "usage_mismatch".
 // - Usage missing, or 0 prompt and 0 completion tokens beside real output (usage_assessment.hpp),
 //   or usage missing (the client hung up, the upstream was cut off, the provider sent none): the
-//   prompt's upper bound plus the output the proxy relayed (bytes bound tokens), flagged
-//   "estimated". Missing usage is never billed as zero.
+//   prompt's upper bound plus the output the proxy relayed (its tokens counted with the model's
+//   tokenizer, or its bytes, which bound tokens), flagged "estimated". Missing usage is never
+//   billed as zero.
 // - A cost that cannot be computed (inconsistent counts, overflow): the quote, flagged
 //   "estimated" and "quote". A charge is never dropped for a pricing failure.
 #include <cstdint>
@@ -25,6 +26,9 @@ struct BillInputs {
     const std::optional<ReportedUsage>& usage;
     std::int64_t prompt_bound_tokens = 0;
     std::int64_t output_bytes = 0;
+    // The relayed output counted with the model's tokenizer (Shape::output_tokens_estimate);
+    // nullopt: output_bytes stands in.
+    std::optional<std::int64_t> output_tokens;
 };
 
 struct Bill {

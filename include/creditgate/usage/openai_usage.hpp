@@ -8,6 +8,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "creditgate/pricing/cost.hpp"
+#include "creditgate/tokenize/bpe_encoding.hpp"
 
 namespace creditgate {
 
@@ -58,13 +59,18 @@ struct ChunkView {
                                     // error's "message" (for estimates)
     bool ends_with_null_usage = false;  // the JSON ends with `,"usage":null}` (added by
                                         // include_usage) before any trailing whitespace
+    std::int64_t output_tokens = 0;     // the same strings' tokens with the BPE passed to
+                                        // inspect_chat_chunk, each string counted apart (a
+                                        // delta is usually one token); else output_bytes
 };
 
 // Inspects the data of one event. Cheap on ordinary content chunks: one validating pass without
 // allocation; a chunk is only fully parsed when its top-level "usage" is an object. Data that is
 // not one JSON object (malformed, truncated, nested deeper than 128, an empty keep-alive event)
 // gives a view with nothing set (the proxy forwards it unchanged). Never throws.
-ChunkView inspect_chat_chunk(std::string_view data);
+// With `bpe`, output_tokens counts the output strings' tokens (the estimate when usage is
+// missing); without, it repeats output_bytes.
+ChunkView inspect_chat_chunk(std::string_view data, const BpeEncoding* bpe = nullptr);
 
 // Removes the trailing `,"usage":null` that stream_options.include_usage adds to every chunk, so
 // a client that did not ask for usage sees the provider's bytes. Returns the new event bytes.
@@ -79,5 +85,7 @@ std::string strip_null_usage(std::string_view raw_event);
 // the same fields as inspect_chat_chunk does on deltas, so streamed and not cost the same. Never
 // throws on any JSON value.
 std::int64_t chat_completion_output_bytes(const nlohmann::json& body);
+// The same strings' tokens with `bpe` (each string counted apart), or their bytes without.
+std::int64_t chat_completion_output_tokens(const nlohmann::json& body, const BpeEncoding* bpe);
 
 }  // namespace creditgate

@@ -27,6 +27,7 @@ struct Row {
     std::optional<ReportedUsage> usage;
     std::int64_t prompt_bound_tokens;
     std::int64_t output_bytes;
+    std::optional<std::int64_t> output_tokens;  // counted with the model's tokenizer, if any
     TokenCounts expected_tokens;
     bool expected_estimated;
     const char* expected_flags;
@@ -40,6 +41,7 @@ TEST(ChargeRule, EveryEndingIsChargedByTheOneRule) {
          usage(1'000, 200),
          5'000,
          800,
+         std::nullopt,
          {1'000, 0, 200},
          false,
          ""},
@@ -47,6 +49,7 @@ TEST(ChargeRule, EveryEndingIsChargedByTheOneRule) {
          usage(1'000, 200, 600),
          5'000,
          800,
+         std::nullopt,
          {1'000, 600, 200},
          false,
          ""},
@@ -54,6 +57,7 @@ TEST(ChargeRule, EveryEndingIsChargedByTheOneRule) {
          std::nullopt,
          5'000,
          800,
+         std::nullopt,
          {5'000, 0, 800},
          true,
          ""},
@@ -61,6 +65,7 @@ TEST(ChargeRule, EveryEndingIsChargedByTheOneRule) {
          usage(1'000, std::nullopt),
          5'000,
          800,
+         std::nullopt,
          {5'000, 0, 800},
          true,
          ""},
@@ -68,6 +73,7 @@ TEST(ChargeRule, EveryEndingIsChargedByTheOneRule) {
          std::nullopt,
          5'000,
          0,
+         std::nullopt,
          {5'000, 0, 0},
          true,
          ""},
@@ -75,21 +81,40 @@ TEST(ChargeRule, EveryEndingIsChargedByTheOneRule) {
          usage(10, 5, 50),
          5'000,
          800,
+         std::nullopt,
          {5'000, 0, 800},
          true,
+         ""},
+        {"missing usage with a tokenizer charges the output's tokens, not its bytes",
+         std::nullopt,
+         5'000,
+         800,
+         190,
+         {5'000, 0, 190},
+         true,
+         ""},
+        {"reported usage wins over the output's tokens",
+         usage(1'000, 200),
+         5'000,
+         800,
+         190,
+         {1'000, 0, 200},
+         false,
          ""},
         {"a cost that cannot be computed charges the quote",
          usage(huge, huge),
          huge,
          huge,
+         std::nullopt,
          {huge, 0, huge},
          true,
          "quote"},
     };
     for (const auto& row : rows) {
         SCOPED_TRACE(row.why);
-        const auto bill = bill_for(BillInputs{kMini, kTenPercent, quote, row.usage,
-                                              row.prompt_bound_tokens, row.output_bytes});
+        const auto bill =
+            bill_for(BillInputs{kMini, kTenPercent, quote, row.usage, row.prompt_bound_tokens,
+                                row.output_bytes, row.output_tokens});
         EXPECT_EQ(bill.tokens.prompt_tokens, row.expected_tokens.prompt_tokens);
         EXPECT_EQ(bill.tokens.cached_tokens, row.expected_tokens.cached_tokens);
         EXPECT_EQ(bill.tokens.completion_tokens, row.expected_tokens.completion_tokens);
@@ -113,8 +138,9 @@ TEST(ChargeRule, TheSameUsageCostsTheSameStreamedOrNot) {
     // The exchange feeds the rule the same usage whether it came in a body or a stream's last
     // chunk; nothing else in the rule depends on how the reply travelled.
     const Cost quote{1, 0, 1};
-    const auto a = bill_for(BillInputs{kMini, kTenPercent, quote, usage(321, 45), 999, 10});
-    const auto b = bill_for(BillInputs{kMini, kTenPercent, quote, usage(321, 45), 999, 700});
+    const auto a = bill_for(BillInputs{kMini, kTenPercent, quote, usage(321, 45), 999, 10, 3});
+    const auto b =
+        bill_for(BillInputs{kMini, kTenPercent, quote, usage(321, 45), 999, 700, std::nullopt});
     EXPECT_EQ(a.cost.total_nanos, b.cost.total_nanos);
 }
 
