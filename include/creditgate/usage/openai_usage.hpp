@@ -80,4 +80,14 @@ std::string strip_null_usage(std::string_view raw_event);
 // throws on any JSON value.
 std::int64_t chat_completion_output_bytes(const nlohmann::json& body);
 
+// Output bytes of a non-streamed legacy "text_completion" body: every choice's "text" (with
+// echo, the echoed prompt too: an estimate errs on the side of more). Never throws.
+std::int64_t completion_output_bytes(const nlohmann::json& body);
+
+// The top-level "usage" of a JSON object too large to parse whole (an embeddings reply of
+// many MB of floats): one validating pass over the bytes without building a DOM, then only the
+// usage object is parsed; raw keeps its bytes. nullopt when the text is not one well-formed
+// object or has no usage object. Never throws.
+std::optional<ReportedUsage> top_level_usage(std::string_view json_text);
+
 }  // namespace creditgate
