@@ -24,7 +24,8 @@ bool is_token_array(const json& value) {
 
 // One prompt: a string or one token array.
 std::int64_t one_prompt_bound(const json& prompt) {
-    const std::int64_t tokens = is_token_array(prompt) ? to_count(prompt.size()) : text_bytes(prompt);
+    const std::int64_t tokens =
+        is_token_array(prompt) ? to_count(prompt.size()) : text_bytes(prompt);
     return saturating_add(tokens, kTokensPerPromptAllowance);
 }
 

@@ -24,8 +24,8 @@ void ChunkStreamMeter::take_usage(ReportedUsage usage) {
     }
 }
 
-std::string chunk_stream_upstream_body(nlohmann::json& body, const ModelConfig& model,
-                                       bool stream, bool client_wants_usage) {
+std::string chunk_stream_upstream_body(nlohmann::json& body, const ModelConfig& model, bool stream,
+                                       bool client_wants_usage) {
     body["model"] = model.upstream_model;
     if (stream && !client_wants_usage) body["stream_options"]["include_usage"] = true;
     return body.dump();

@@ -43,8 +43,8 @@ std::variant<CompletionsRequest, ApiError> parse_completions_request(std::string
 }
 
 std::int64_t completions_output_bound(const CompletionsRequest& request, const ModelConfig& model) {
-    const auto per_completion = std::min(
-        request.max_tokens.value_or(kDefaultCompletionMaxTokens), model.max_output_tokens);
+    const auto per_completion =
+        std::min(request.max_tokens.value_or(kDefaultCompletionMaxTokens), model.max_output_tokens);
     // Each factor is bounded (the model's limit, 128, the prompts of a bounded body): no overflow.
     return per_completion * std::max(request.choices, request.best_of) * request.prompts;
 }

@@ -39,7 +39,8 @@ std::optional<ApiError> read_model(const nlohmann::json& body, std::string& out)
 std::optional<ApiError> read_bool(const nlohmann::json& body, const char* field, bool& out) {
     auto it = body.find(field);
     if (it == body.end() || it->is_null()) return std::nullopt;
-    if (!it->is_boolean()) return invalid_field(std::string("'") + field + "' must be a boolean.", field);
+    if (!it->is_boolean())
+        return invalid_field(std::string("'") + field + "' must be a boolean.", field);
     out = it->get<bool>();
     return std::nullopt;
 }
@@ -55,14 +56,14 @@ std::optional<ApiError> read_positive(const nlohmann::json& body, const char* fi
     return std::nullopt;
 }
 
-std::optional<ApiError> read_count(const nlohmann::json& body, const char* field,
-                                   std::int64_t max, std::int64_t& out) {
+std::optional<ApiError> read_count(const nlohmann::json& body, const char* field, std::int64_t max,
+                                   std::int64_t& out) {
     auto it = body.find(field);
     if (it == body.end() || it->is_null()) return std::nullopt;
     if (!it->is_number_integer() || it->get<std::int64_t>() < 1 || it->get<std::int64_t>() > max) {
-        return invalid_field(
-            std::string("'") + field + "' must be an integer from 1 to " + std::to_string(max) + ".",
-            field);
+        return invalid_field(std::string("'") + field + "' must be an integer from 1 to " +
+                                 std::to_string(max) + ".",
+                             field);
     }
     out = it->get<std::int64_t>();
     return std::nullopt;
@@ -73,7 +74,8 @@ std::optional<ApiError> read_stream(const nlohmann::json& body, bool& stream,
     if (auto error = read_bool(body, "stream", stream)) return error;
     auto it = body.find("stream_options");
     if (it == body.end() || it->is_null()) return std::nullopt;
-    if (!it->is_object()) return invalid_field("'stream_options' must be an object.", "stream_options");
+    if (!it->is_object())
+        return invalid_field("'stream_options' must be an object.", "stream_options");
     auto usage = it->find("include_usage");
     if (usage == it->end() || usage->is_null()) return std::nullopt;
     if (!usage->is_boolean()) {
@@ -106,7 +108,8 @@ std::variant<const ModelPrice*, ApiError> price_for_tier(const ModelConfig& mode
 std::optional<ApiError> check_text_or_tokens(const nlohmann::json& body, const char* field) {
     const std::string name(field);
     auto it = body.find(field);
-    if (it == body.end() || it->is_null()) return invalid_field("Missing required parameter: '" + name + "'.", name);
+    if (it == body.end() || it->is_null())
+        return invalid_field("Missing required parameter: '" + name + "'.", name);
     const auto& value = *it;
     if (value.is_string() || is_token_array(value)) return std::nullopt;
     const std::string expected = "'" + name +

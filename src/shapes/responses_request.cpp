@@ -80,7 +80,8 @@ std::variant<ResponsesRequest, ApiError> parse_responses_request(std::string_vie
     if (auto error = read_model(body, request.model)) return *error;
     if (auto error = refuse_unseen_prompt(body)) return *error;
     if (auto error = check_input(body)) return *error;
-    if (auto it = body.find("instructions"); it != body.end() && !it->is_null() && !it->is_string()) {
+    if (auto it = body.find("instructions");
+        it != body.end() && !it->is_null() && !it->is_string()) {
         return invalid_field("'instructions' must be a string.", "instructions");
     }
     if (auto error = check_tools(body)) return *error;

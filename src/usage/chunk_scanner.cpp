@@ -308,8 +308,8 @@ ChunkScan ChunkScanner::run() {
 
     std::array<bool, kMaxDepth + 1> is_object{};  // per open container, 1-based
     int depth = 0;
-    int delta_depth = -1;  // depth of the outermost open delta/message object
-    int error_depth = -1;  // depth of the top-level "error" object while it is open
+    int delta_depth = -1;    // depth of the outermost open delta/message object
+    int error_depth = -1;    // depth of the top-level "error" object while it is open
     int choices_depth = -1;  // depth of the top-level "choices" array while it is open
     bool in_usage = false;
     Key key = Key::other;  // the key of the value that comes next

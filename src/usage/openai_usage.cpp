@@ -235,7 +235,8 @@ std::int64_t completion_output_bytes(const json& body) {
 std::optional<ReportedUsage> top_level_usage(std::string_view json_text) {
     const ChunkScan scan = usage_detail::scan_chat_chunk(json_text);
     if (!scan.ok || !scan.usage_is_object) return std::nullopt;
-    const std::string_view bytes = json_text.substr(scan.usage_begin, scan.usage_end - scan.usage_begin);
+    const std::string_view bytes =
+        json_text.substr(scan.usage_begin, scan.usage_end - scan.usage_begin);
     const json usage = json::parse(bytes.begin(), bytes.end(), nullptr, false);
     if (usage.is_discarded()) return std::nullopt;
     auto reported = usage_from_json(json{{"usage", usage}});

@@ -99,8 +99,8 @@ describe('OpenAI SDK: completions, embeddings, responses', { timeout: SUITE_TIME
     const direct = await (await fetch(`${env.mock.url}/v1/embeddings`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
     })).json();
-    assert.equal(typeof data.data[0].embedding, 'string');
-    assert.equal(data.data[0].embedding, direct.data[0].embedding);
+    assert.equal(typeof data[0].embedding, 'string');
+    assert.equal(data[0].embedding, direct.data[0].embedding);
   });
 
   test('responses.create, not streamed: output_text and the usage-exact cost', async () => {
@@ -136,7 +136,7 @@ describe('OpenAI SDK: completions, embeddings, responses', { timeout: SUITE_TIME
   test('responses.stream() helper accumulates the final response', async () => {
     const stream = client.responses.stream({ model: 'mock-fixed', input: 'Say hello.' });
     const final = await stream.finalResponse();
-    assert.equal(final.output_text, HELLO);
+    assert.equal(final.output[0].content[0].text, HELLO);
     assert.equal(final.usage.output_tokens, 7);
   });
 

@@ -143,8 +143,8 @@ describe('billing of completions, embeddings and responses', { timeout: SUITE_TI
       const error = assertApiError(reply, 400, 'invalid_request');
       assert.equal(error.param, param, `${path} ${JSON.stringify(body)}`);
     }
-    for (const path of ['/v1/completions', '/v1/embeddings', '/v1/responses']) {
-      const reply = await post(path, { model: 'gpt-nope', input: 'hi', prompt: 'hi' });
+    for (const [path, field] of [['/v1/completions', 'prompt'], ['/v1/embeddings', 'input'], ['/v1/responses', 'input']]) {
+      const reply = await post(path, { model: 'gpt-nope', [field]: 'hi' });
       assertApiError(reply, 404, 'model_not_found');
     }
     assert.deepEqual(await env.admin.snapshot(user.accountId), before);

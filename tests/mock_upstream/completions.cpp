@@ -25,7 +25,7 @@ json choice(std::string_view text, const json& finish_reason) {
 }
 
 json completion(const CompletionIdentity& identity, json choices) {
-    return {{"id", "cmpl-" + identity.id},  {"object", "text_completion"},
+    return {{"id", "cmpl-" + identity.id},   {"object", "text_completion"},
             {"created", identity.created_s}, {"model", identity.model},
             {"choices", std::move(choices)}, {"system_fingerprint", "fp_mock"}};
 }
@@ -42,7 +42,8 @@ Reply completions_reply(const Request& request) {
     MockHeaders headers;
     if (auto error = read_mock_request(request, call, headers)) return std::move(*error);
     const ModelRoute route = route_model(call.model);
-    if (route.behaviour == Behaviour::error) return mock_error_reply(route.error_status, keep_alive);
+    if (route.behaviour == Behaviour::error)
+        return mock_error_reply(route.error_status, keep_alive);
     if (route.behaviour == Behaviour::hang) return hang_reply();
 
     std::optional<Usage> usage = route_usage(route, headers);

@@ -48,7 +48,8 @@ Reply embeddings_reply(const Request& request) {
     MockHeaders headers;
     if (auto error = read_mock_request(request, call, headers)) return std::move(*error);
     const ModelRoute route = route_model(call.model);
-    if (route.behaviour == Behaviour::error) return mock_error_reply(route.error_status, keep_alive);
+    if (route.behaviour == Behaviour::error)
+        return mock_error_reply(route.error_status, keep_alive);
     if (route.behaviour == Behaviour::hang) return hang_reply();
 
     std::size_t dimensions = kDefaultDimensions;
@@ -67,7 +68,8 @@ Reply embeddings_reply(const Request& request) {
         std::vector<float> vector(dimensions);
         for (std::size_t d = 0; d < dimensions; ++d) vector[d] = value_at(i, d);
         json embedding = base64 ? json(base64_of(vector)) : json(vector);
-        data.push_back({{"object", "embedding"}, {"index", i}, {"embedding", std::move(embedding)}});
+        data.push_back(
+            {{"object", "embedding"}, {"index", i}, {"embedding", std::move(embedding)}});
     }
     json body = {{"object", "list"}, {"data", std::move(data)}, {"model", call.model}};
     if (auto usage = route_usage(route, headers)) {

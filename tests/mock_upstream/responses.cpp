@@ -36,8 +36,11 @@ json text_part(std::string_view text) {
 json message_item(const std::string& id, std::string_view text, std::string_view status) {
     json content = json::array();
     if (status == "completed") content.push_back(text_part(text));
-    return {{"id", id},         {"type", "message"},        {"status", status},
-            {"role", "assistant"}, {"content", std::move(content)}};
+    return {{"id", id},
+            {"type", "message"},
+            {"status", status},
+            {"role", "assistant"},
+            {"content", std::move(content)}};
 }
 
 // The final status a route ends with, and what the response says about it.
@@ -134,7 +137,8 @@ class ResponseWriter {
 
   private:
     json part_fields(json part) const {
-        return {{"item_id", message_id_}, {"output_index", 0}, {"content_index", 0}, {"part", part}};
+        return {
+            {"item_id", message_id_}, {"output_index", 0}, {"content_index", 0}, {"part", part}};
     }
 
     std::string id_;
@@ -151,7 +155,8 @@ Reply responses_reply(const Request& request) {
     MockHeaders headers;
     if (auto error = read_mock_request(request, call, headers)) return std::move(*error);
     const ModelRoute route = route_model(call.model);
-    if (route.behaviour == Behaviour::error) return mock_error_reply(route.error_status, keep_alive);
+    if (route.behaviour == Behaviour::error)
+        return mock_error_reply(route.error_status, keep_alive);
     if (route.behaviour == Behaviour::hang) return hang_reply();
 
     std::optional<Usage> usage = route_usage(route, headers);

@@ -33,7 +33,7 @@ class ChunkStreamMeter {
 
 // The body sent upstream: the provider's model name, and for a stream whose client did not ask
 // for usage, stream_options.include_usage=true so that the stream can be billed.
-std::string chunk_stream_upstream_body(nlohmann::json& body, const ModelConfig& model,
-                                       bool stream, bool client_wants_usage);
+std::string chunk_stream_upstream_body(nlohmann::json& body, const ModelConfig& model, bool stream,
+                                       bool client_wants_usage);
 
 }  // namespace creditgate

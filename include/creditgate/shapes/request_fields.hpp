@@ -27,8 +27,8 @@ std::optional<ApiError> read_bool(const nlohmann::json& body, const char* field,
 std::optional<ApiError> read_positive(const nlohmann::json& body, const char* field,
                                       std::optional<std::int64_t>& out);
 // An integer field from 1 to `max`; absent or null leaves `out` as it is.
-std::optional<ApiError> read_count(const nlohmann::json& body, const char* field,
-                                   std::int64_t max, std::int64_t& out);
+std::optional<ApiError> read_count(const nlohmann::json& body, const char* field, std::int64_t max,
+                                   std::int64_t& out);
 // "stream" and "stream_options.include_usage".
 std::optional<ApiError> read_stream(const nlohmann::json& body, bool& stream,
                                     bool& client_wants_usage);

@@ -35,10 +35,14 @@ TEST(ResponsesShape, WhatTheHoldCannotBoundIsRefusedByName) {
     EXPECT_EQ(param_of(R"({"model":"m","input":"hi","prompt":{"id":"pmpt_1"}})"), "prompt");
     EXPECT_EQ(param_of(R"({"model":"m","input":"hi","background":true})"), "background");
     EXPECT_EQ(param_of(R"({"model":"m","input":"hi","background":false})"), "<accepted>");
-    EXPECT_EQ(param_of(R"({"model":"m","input":"hi","tools":[{"type":"function","name":"f"},{"type":"web_search"}]})"),
-              "tools[1].type");
-    EXPECT_EQ(param_of(R"({"model":"m","input":[{"role":"user","content":"a"},{"type":"item_reference","id":"x"}]})"),
-              "input[1]");
+    EXPECT_EQ(
+        param_of(
+            R"({"model":"m","input":"hi","tools":[{"type":"function","name":"f"},{"type":"web_search"}]})"),
+        "tools[1].type");
+    EXPECT_EQ(
+        param_of(
+            R"({"model":"m","input":[{"role":"user","content":"a"},{"type":"item_reference","id":"x"}]})"),
+        "input[1]");
     EXPECT_EQ(param_of(R"({"model":"m"})"), "input");
     EXPECT_EQ(param_of(R"({"model":"m","input":"hi","max_output_tokens":0})"), "max_output_tokens");
     EXPECT_EQ(param_of(R"({"model":"m","input":"hi","instructions":5})"), "instructions");
@@ -67,7 +71,8 @@ TEST(ResponsesShape, BoundsCountInstructionsInputAndTools) {
 TEST(ResponsesShape, DeltasCountAsOutputAndTheCompletedEventBillsAndEndsTheStream) {
     ResponsesShape shape;
     ASSERT_FALSE(shape.parse(R"({"model":"m","input":"hi","stream":true})"));
-    auto created = named("response.created", R"({"type":"response.created","response":{"usage":null}})");
+    auto created =
+        named("response.created", R"({"type":"response.created","response":{"usage":null}})");
     EXPECT_FALSE(shape.inspect_event(created).starts_tail);
     auto delta = named("response.output_text.delta",
                        R"({"type":"response.output_text.delta","delta":"Héllo"})");
@@ -99,9 +104,11 @@ TEST(ResponsesShape, FailedAndIncompleteResponsesBillTheirUsageEvenWithoutTheEve
     for (const std::string type : {"response.failed", "response.incomplete"}) {
         ResponsesShape shape;
         ASSERT_FALSE(shape.parse(R"({"model":"m","input":"hi","stream":true})"));
-        auto last = SseEvent{"", R"({"type":")" + type +
-                                     R"(","response":{"usage":{"input_tokens":5,"output_tokens":3,"total_tokens":8}}})",
-                             ""};
+        auto last = SseEvent{
+            "",
+            R"({"type":")" + type +
+                R"(","response":{"usage":{"input_tokens":5,"output_tokens":3,"total_tokens":8}}})",
+            ""};
         EXPECT_TRUE(shape.inspect_event(last).ends_stream) << type;
         ASSERT_TRUE(shape.usage()) << type;
         EXPECT_EQ(shape.usage()->completion_tokens, 3);
