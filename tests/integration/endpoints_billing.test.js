@@ -150,6 +150,23 @@ describe('billing of completions, embeddings and responses', { timeout: SUITE_TI
     assert.deepEqual(await env.admin.snapshot(user.accountId), before);
   });
 
+  test('a provider error is relayed as is and charged nothing, on each endpoint', async () => {
+    const before = await env.admin.snapshot(user.accountId);
+    for (const [path, body] of [
+      ['/v1/completions', { model: 'mock-error-429', prompt: 'hi' }],
+      ['/v1/embeddings', { model: 'mock-error-429', input: 'hi' }],
+      ['/v1/responses', { model: 'mock-error-429', input: 'hi' }],
+      ['/v1/responses', { model: 'mock-error-429', input: 'hi', stream: true }],
+    ]) {
+      const reply = await post(path, body);
+      assert.equal(reply.status, 429, `${path}: ${reply.text}`);
+      assert.equal(reply.json.error.code, 'mock_429');
+    }
+    const after = await env.admin.snapshot(user.accountId);
+    assert.equal(after.balance_nanos, before.balance_nanos);
+    assert.equal(after.reserved_nanos, 0);
+  });
+
   test('unknown /v1/ paths are 404 not_found and never reach the provider', async () => {
     const baseline = (await env.mock.stats()).requests;
     for (const path of ['/v1/audio/speech', '/v1/images/edits', '/v1/responses/resp_1', '/v1/embedding']) {
