@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "byte_bounds.hpp"
 #include "creditgate/tokenize/bpe_encoding.hpp"
 
 namespace creditgate {
@@ -16,29 +17,10 @@ namespace {
 
 using json = nlohmann::json;
 
-constexpr std::int64_t kInt64Max = std::numeric_limits<std::int64_t>::max();
-
-// All counts are non-negative: saturate at INT64_MAX instead of wrapping. A saturated bound
-// makes compute_quote report overflow, so the request is refused rather than under-held.
-std::int64_t saturating_add(std::int64_t a, std::int64_t b) {
-    return (a > kInt64Max - b) ? kInt64Max : a + b;
-}
-
-std::int64_t to_count(std::size_t n) {
-    return n > static_cast<std::size_t>(kInt64Max) ? kInt64Max : static_cast<std::int64_t>(n);
-}
-
-// Bytes of the compact serialization. Invalid UTF-8 (only possible in a json built in memory,
-// the parser rejects it) becomes U+FFFD, 3 bytes for each bad byte: more, never less.
-std::int64_t serialized_bytes(const json& value) {
-    return to_count(value.dump(-1, ' ', false, json::error_handler_t::replace).size());
-}
-
-// A field expected to be a string: its UTF-8 bytes; any other type: its serialized bytes.
-std::int64_t text_bytes(const json& value) {
-    if (value.is_string()) return to_count(value.get_ref<const std::string&>().size());
-    return serialized_bytes(value);
-}
+using bounds_detail::saturating_add;
+using bounds_detail::serialized_bytes;
+using bounds_detail::text_bytes;
+using bounds_detail::to_count;
 
 // Text the provider tokenizes as it is (message content, role, name): counted exactly with the
 // model's BPE when it has one, else its bytes.

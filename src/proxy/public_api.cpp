@@ -6,6 +6,9 @@
 #include "creditgate/http/routing.hpp"
 #include "creditgate/proxy/exchange.hpp"
 #include "creditgate/shapes/chat_shape.hpp"
+#include "creditgate/shapes/completions_shape.hpp"
+#include "creditgate/shapes/embeddings_shape.hpp"
+#include "creditgate/shapes/responses_shape.hpp"
 
 namespace creditgate {
 
@@ -29,7 +32,10 @@ PublicApi::PublicApi(net::any_io_executor executor, const ConfigHolder& configs,
         .add(verb::get, "/v1/models",
              [this](const RouteIds&, const SessionPtr& session, Request& request,
                     AccessRecord& record) { list_models(session, request, record); })
-        .add(verb::post, "/v1/chat/completions", exchange_route<ChatShape>());
+        .add(verb::post, "/v1/chat/completions", exchange_route<ChatShape>())
+        .add(verb::post, "/v1/completions", exchange_route<CompletionsShape>())
+        .add(verb::post, "/v1/embeddings", exchange_route<EmbeddingsShape>())
+        .add(verb::post, "/v1/responses", exchange_route<ResponsesShape>());
 }
 
 void PublicApi::handle(const std::shared_ptr<HttpSession>& session, Request&& request) {

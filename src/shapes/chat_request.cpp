@@ -2,24 +2,15 @@
 
 #include <algorithm>
 
+#include "creditgate/shapes/chunk_stream_meter.hpp"
+#include "creditgate/shapes/request_fields.hpp"
+
 namespace creditgate {
 
 namespace {
 
 ApiError invalid(std::string message, std::string param) {
-    return api_error(ErrorCode::invalid_request, std::move(message), std::move(param));
-}
-
-// A positive integer field, or an error naming it.
-std::optional<ApiError> read_positive(const nlohmann::json& body, const char* field,
-                                      std::optional<std::int64_t>& out) {
-    auto it = body.find(field);
-    if (it == body.end() || it->is_null()) return std::nullopt;
-    if (!it->is_number_integer() || it->get<std::int64_t>() < 1) {
-        return invalid(std::string("'") + field + "' must be a positive integer.", field);
-    }
-    out = it->get<std::int64_t>();
-    return std::nullopt;
+    return invalid_field(std::move(message), std::move(param));
 }
 
 // Parameters that make the provider bill more than tokens at the model's price, and that no
@@ -50,17 +41,11 @@ std::optional<ApiError> refuse_unpriced_parameters(const nlohmann::json& body) {
 
 std::variant<ChatRequest, ApiError> parse_chat_request(std::string_view text) {
     ChatRequest request;
-    request.body = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-    auto& body = request.body;
-    if (body.is_discarded()) return invalid("The request body is not valid JSON.", "");
-    if (!body.is_object()) return invalid("The request body must be a JSON object.", "");
-
-    auto model = body.find("model");
-    if (model == body.end()) return invalid("Missing required parameter: 'model'.", "model");
-    if (!model->is_string() || model->get_ref<const std::string&>().empty()) {
-        return invalid("'model' must be a non-empty string.", "model");
-    }
-    request.model = model->get<std::string>();
+    auto parsed = parse_json_object(text);
+    if (auto* error = std::get_if<ApiError>(&parsed)) return std::move(*error);
+    request.body = std::move(std::get<nlohmann::json>(parsed));
+    const auto& body = request.body;
+    if (auto error = read_model(body, request.model)) return *error;
 
     auto messages = body.find("messages");
     if (messages == body.end())
@@ -76,33 +61,9 @@ std::variant<ChatRequest, ApiError> parse_chat_request(std::string_view text) {
         }
     }
 
-    if (auto it = body.find("stream"); it != body.end() && !it->is_null()) {
-        if (!it->is_boolean()) return invalid("'stream' must be a boolean.", "stream");
-        request.stream = it->get<bool>();
-    }
-    if (auto it = body.find("stream_options"); it != body.end() && !it->is_null()) {
-        if (!it->is_object())
-            return invalid("'stream_options' must be an object.", "stream_options");
-        if (auto usage = it->find("include_usage"); usage != it->end() && !usage->is_null()) {
-            if (!usage->is_boolean()) {
-                return invalid("'stream_options.include_usage' must be a boolean.",
-                               "stream_options.include_usage");
-            }
-            request.client_wants_usage = usage->get<bool>();
-        }
-    }
-    if (auto it = body.find("n"); it != body.end() && !it->is_null()) {
-        if (!it->is_number_integer() || it->get<std::int64_t>() < 1 ||
-            it->get<std::int64_t>() > kMaxChoices) {
-            return invalid("'n' must be an integer from 1 to " + std::to_string(kMaxChoices) + ".",
-                           "n");
-        }
-        request.choices = it->get<std::int64_t>();
-    }
-    if (auto it = body.find("service_tier"); it != body.end() && !it->is_null()) {
-        if (!it->is_string()) return invalid("'service_tier' must be a string.", "service_tier");
-        request.service_tier = it->get<std::string>();
-    }
+    if (auto error = read_stream(body, request.stream, request.client_wants_usage)) return *error;
+    if (auto error = read_count(body, "n", kMaxChoices, request.choices)) return *error;
+    if (auto error = read_service_tier(body, request.service_tier)) return *error;
     if (auto error = refuse_unpriced_parameters(body)) return *error;
     std::optional<std::int64_t> max_tokens;
     std::optional<std::int64_t> max_completion_tokens;
@@ -119,13 +80,7 @@ std::variant<ChatRequest, ApiError> parse_chat_request(std::string_view text) {
 
 std::variant<const ModelPrice*, ApiError> price_for_request(const ChatRequest& request,
                                                             const ModelConfig& model) {
-    if (const ModelPrice* price = price_for(model, request.service_tier)) return price;
-    std::string offered = "\"auto\", \"default\"";
-    for (const auto& [tier, price] : model.service_tier_prices) offered += ", \"" + tier + "\"";
-    // The tier is not echoed: it is the client's text, and the list says what would work.
-    return invalid("This service_tier is not available for the model '" + model.name +
-                       "'. Use one of: " + offered + ".",
-                   "service_tier");
+    return price_for_tier(model, request.service_tier);
 }
 
 std::int64_t output_tokens_bound(const ChatRequest& request, const ModelConfig& model) {
@@ -135,11 +90,8 @@ std::int64_t output_tokens_bound(const ChatRequest& request, const ModelConfig& 
 }
 
 std::string upstream_body(ChatRequest& request, const ModelConfig& model) {
-    request.body["model"] = model.upstream_model;
-    if (request.stream && !request.client_wants_usage) {
-        request.body["stream_options"]["include_usage"] = true;
-    }
-    return request.body.dump();
+    return chunk_stream_upstream_body(request.body, model, request.stream,
+                                      request.client_wants_usage);
 }
 
 }  // namespace creditgate

@@ -23,42 +23,19 @@ std::string ChatShape::upstream_body(const ModelConfig& model) {
     return creditgate::upstream_body(request_, model);
 }
 
-// OpenAI sends one usage chunk; should a server repeat cumulative totals, the larger value of
-// each field wins (never a sum).
-void ChatShape::take_usage(ReportedUsage usage) {
-    if (usage_) {
-        merge_usage(*usage_, usage);
-    } else {
-        usage_ = std::move(usage);
-    }
-}
-
 EventVerdict ChatShape::inspect_event(SseEvent& event) {
-    auto view = inspect_chat_chunk(event.data, output_bpe_);
-    if (view.usage) take_usage(std::move(*view.usage));
-    output_bytes_ += view.output_bytes;
-    output_tokens_ += view.output_tokens;
-    EventVerdict verdict;
-    verdict.starts_tail = view.is_usage_only || view.is_done;
-    verdict.ends_stream = view.is_done;
-    if (!request_.client_wants_usage) {
-        if (view.is_usage_only) verdict.drop = true;  // we asked for it, the client did not
-        if (view.ends_with_null_usage) event.raw = strip_null_usage(event.raw);
-    }
-    return verdict;
+    return meter_.inspect_event(event, request_.client_wants_usage);
 }
 
 void ChatShape::inspect_body(std::string_view body) {
     auto parsed = nlohmann::json::parse(body, nullptr, false);
     if (parsed.is_discarded()) {
-        output_bytes_ = static_cast<std::int64_t>(body.size());
-        output_tokens_ = output_bytes_;
+        meter_.set_output(static_cast<std::int64_t>(body.size()),
+                          static_cast<std::int64_t>(body.size()));
         return;
     }
-    if (auto usage = usage_from_json(parsed)) take_usage(std::move(*usage));
-    output_bytes_ = chat_completion_output_bytes(parsed);
-    output_tokens_ =
-        output_bpe_ != nullptr ? chat_completion_output_tokens(parsed, output_bpe_) : output_bytes_;
+    if (auto usage = usage_from_json(parsed)) meter_.take_usage(std::move(*usage));
+    meter_.set_output_of_body(parsed);
 }
 
 }  // namespace creditgate

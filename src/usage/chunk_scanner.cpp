@@ -17,13 +17,17 @@ namespace creditgate::usage_detail {
 namespace {
 
 // Keys the scan reacts to. A key's text is compared after decoding its escapes, as a parser would.
-enum class Key : std::uint8_t { other, usage, error, delta, counted, error_message };
+// counted: a string counted inside "delta"; counted_here: counted wherever it is (an error's
+// message, a legacy completion choice's text).
+enum class Key : std::uint8_t { other, usage, error, delta, counted, counted_here, choices };
 
 // Output text of a chunk: string values of these keys inside "delta" (or "message") count
-// towards the output estimate. Keep in step with chat_completion_output_bytes (openai_usage.cpp).
+// towards the output estimate, and "text" of a choice (legacy completions). Keep in step with
+// chat_completion_output_bytes and completion_output_bytes (openai_usage.cpp).
 Key classify_key(std::string_view key, int depth) {
     if (depth == 1) {
         if (key == "usage") return Key::usage;
+        if (key == "choices") return Key::choices;
         return key == "error" ? Key::error : Key::other;
     }
     switch (key.size()) {
@@ -304,8 +308,9 @@ ChunkScan ChunkScanner::run() {
 
     std::array<bool, kMaxDepth + 1> is_object{};  // per open container, 1-based
     int depth = 0;
-    int delta_depth = -1;  // depth of the outermost open delta/message object
-    int error_depth = -1;  // depth of the top-level "error" object while it is open
+    int delta_depth = -1;    // depth of the outermost open delta/message object
+    int error_depth = -1;    // depth of the top-level "error" object while it is open
+    int choices_depth = -1;  // depth of the top-level "choices" array while it is open
     bool in_usage = false;
     Key key = Key::other;  // the key of the value that comes next
     State state = State::value;
@@ -339,6 +344,7 @@ ChunkScan ChunkScanner::run() {
                     is_object[static_cast<std::size_t>(++depth)] = c == '{';
                     if (this_key == Key::delta && c == '{' && delta_depth < 0) delta_depth = depth;
                     if (this_key == Key::error && c == '{') error_depth = depth;
+                    if (this_key == Key::choices && c == '[') choices_depth = depth;
                     ++i_;
                     state = c == '{' ? State::first_key_or_end : State::first_value_or_end;
                     continue;
@@ -352,7 +358,7 @@ ChunkScan ChunkScanner::run() {
                     // A provider's error event after a 200 is text it generated for the client:
                     // counted like output, so an error stream is not free.
                     if (valid && ((this_key == Key::counted && delta_depth >= 0) ||
-                                  this_key == Key::error_message)) {
+                                  this_key == Key::counted_here)) {
                         result.output_bytes += decoded;
                         if (result.counted_strings < kMaxCountedStrings) {
                             result.counted[result.counted_strings] = {open + 1, i_ - 1, has_escape};
@@ -387,8 +393,13 @@ ChunkScan ChunkScanner::run() {
                 std::string_view text(p_ + begin, i_ - 1 - begin);
                 std::array<char, 24> buf;
                 if (has_escape) text = decode_key(begin, i_ - 1, buf);
-                key = depth == error_depth && text == "message" ? Key::error_message
-                                                                : classify_key(text, depth);
+                if (depth == error_depth && text == "message") {
+                    key = Key::counted_here;
+                } else if (depth == choices_depth + 1 && choices_depth > 0 && text == "text") {
+                    key = Key::counted_here;  // a legacy completion choice's text
+                } else {
+                    key = classify_key(text, depth);
+                }
                 state = State::colon;
                 continue;
             }
@@ -415,6 +426,7 @@ ChunkScan ChunkScanner::run() {
             ++i_;
             if (depth == delta_depth) delta_depth = -1;
             if (depth == error_depth) error_depth = -1;
+            if (depth == choices_depth) choices_depth = -1;
             --depth;
             if (depth == 1 && in_usage) {
                 result.usage_end = i_;

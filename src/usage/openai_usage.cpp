@@ -254,4 +254,24 @@ std::int64_t chat_completion_output_bytes(const json& body) {
     return chat_completion_output_tokens(body, nullptr);
 }
 
+std::int64_t completion_output_bytes(const json& body) {
+    const json* choices = member(body, "choices");
+    if (choices == nullptr || !choices->is_array()) return 0;
+    std::int64_t total = 0;
+    for (const auto& choice : *choices) total += string_bytes(member(choice, "text"));
+    return total;
+}
+
+std::optional<ReportedUsage> top_level_usage(std::string_view json_text) {
+    const ChunkScan scan = usage_detail::scan_chat_chunk(json_text);
+    if (!scan.ok || !scan.usage_is_object) return std::nullopt;
+    const std::string_view bytes =
+        json_text.substr(scan.usage_begin, scan.usage_end - scan.usage_begin);
+    const json usage = json::parse(bytes.begin(), bytes.end(), nullptr, false);
+    if (usage.is_discarded()) return std::nullopt;
+    auto reported = usage_from_json(json{{"usage", usage}});
+    if (reported) reported->raw.assign(bytes);
+    return reported;
+}
+
 }  // namespace creditgate

@@ -64,7 +64,7 @@ describe('error replies', { timeout: SUITE_TIMEOUT_MS }, () => {
       ['an unknown path', 404, 'not_found',
         () => publicCall('/v1/nope', { method: 'GET', key: user.key })],
       ['an upstream path creditgate does not meter', 404, 'not_found',
-        () => publicCall('/v1/embeddings', { key: user.key, body: { model: 'mock-fixed', input: 'x' } })],
+        () => publicCall('/v1/audio/speech', { key: user.key, body: { model: 'mock-fixed', input: 'x' } })],
       ['GET on chat completions', 405, 'method_not_allowed',
         () => publicCall('/v1/chat/completions', { method: 'GET', key: user.key }), 'POST'],
       ['POST on models', 405, 'method_not_allowed',

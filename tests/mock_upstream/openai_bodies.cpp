@@ -47,8 +47,9 @@ std::string usage_json(const Usage& usage) {
     out += std::to_string(usage.prompt_tokens + usage.completion_tokens);
     out += R"(,"prompt_tokens_details":{"cached_tokens":)";
     out += std::to_string(usage.cached_tokens);
-    out += R"(,"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":0,)"
-           R"("audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}})";
+    out += R"(,"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":)";
+    out += std::to_string(usage.reasoning_tokens);
+    out += R"(,"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}})";
     return out;
 }
 

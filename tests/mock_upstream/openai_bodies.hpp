@@ -12,7 +12,8 @@ namespace creditgate::mock {
 struct Usage {
     std::uint64_t prompt_tokens = 0;
     std::uint64_t completion_tokens = 0;
-    std::uint64_t cached_tokens = 0;  // part of prompt_tokens, as in OpenAI's shape
+    std::uint64_t cached_tokens = 0;     // part of prompt_tokens, as in OpenAI's shape
+    std::uint64_t reasoning_tokens = 0;  // part of completion_tokens
 };
 
 // The fields every object of one completion shares (the body, or every chunk of a stream).

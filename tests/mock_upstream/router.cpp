@@ -5,6 +5,9 @@
 #include <string_view>
 
 #include "chat_completions.hpp"
+#include "completions.hpp"
+#include "embeddings.hpp"
+#include "responses.hpp"
 
 namespace creditgate::mock {
 
@@ -24,9 +27,11 @@ Reply not_found(const Request& request) {
 }
 
 Reply route_openai(const Request& request, std::string_view path) {
-    if (path == "/v1/chat/completions" && request.method() == http::verb::post) {
-        return chat_completions_reply(request);
-    }
+    if (request.method() != http::verb::post) return not_found(request);
+    if (path == "/v1/chat/completions") return chat_completions_reply(request);
+    if (path == "/v1/completions") return completions_reply(request);
+    if (path == "/v1/embeddings") return embeddings_reply(request);
+    if (path == "/v1/responses") return responses_reply(request);
     return not_found(request);
 }
 

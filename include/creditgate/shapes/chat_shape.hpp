@@ -1,6 +1,7 @@
 #pragma once
 // POST /v1/chat/completions, the OpenAI chat shape: the first adapter.
 #include "creditgate/shapes/chat_request.hpp"
+#include "creditgate/shapes/chunk_stream_meter.hpp"
 #include "creditgate/shapes/shape.hpp"
 
 namespace creditgate {
@@ -19,19 +20,14 @@ class ChatShape final : public Shape {
     std::string upstream_body(const ModelConfig& model) override;
     EventVerdict inspect_event(SseEvent& event) override;
     void inspect_body(std::string_view body) override;
-    const std::optional<ReportedUsage>& usage() const override { return usage_; }
-    std::int64_t output_bytes() const override { return output_bytes_; }
-    void count_output_with(const BpeEncoding* bpe) override { output_bpe_ = bpe; }
-    std::int64_t output_tokens_estimate() const override { return output_tokens_; }
+    const std::optional<ReportedUsage>& usage() const override { return meter_.usage(); }
+    std::int64_t output_bytes() const override { return meter_.output_bytes(); }
+    void count_output_with(const BpeEncoding* bpe) override { meter_.count_output_with(bpe); }
+    std::int64_t output_tokens_estimate() const override { return meter_.output_tokens(); }
 
   private:
-    void take_usage(ReportedUsage usage);
-
     ChatRequest request_;
-    std::optional<ReportedUsage> usage_;
-    std::int64_t output_bytes_ = 0;
-    const BpeEncoding* output_bpe_ = nullptr;
-    std::int64_t output_tokens_ = 0;  // with output_bpe_, else bytes
+    ChunkStreamMeter meter_;
 };
 
 }  // namespace creditgate

@@ -88,4 +88,14 @@ std::int64_t chat_completion_output_bytes(const nlohmann::json& body);
 // The same strings' tokens with `bpe` (each string counted apart), or their bytes without.
 std::int64_t chat_completion_output_tokens(const nlohmann::json& body, const BpeEncoding* bpe);
 
+// Output bytes of a non-streamed legacy "text_completion" body: every choice's "text" (with
+// echo, the echoed prompt too: an estimate errs on the side of more). Never throws.
+std::int64_t completion_output_bytes(const nlohmann::json& body);
+
+// The top-level "usage" of a JSON object too large to parse whole (an embeddings reply of
+// many MB of floats): one validating pass over the bytes without building a DOM, then only the
+// usage object is parsed; raw keeps its bytes. nullopt when the text is not one well-formed
+// object or has no usage object. Never throws.
+std::optional<ReportedUsage> top_level_usage(std::string_view json_text);
+
 }  // namespace creditgate

@@ -1,0 +1,41 @@
+#include "creditgate/shapes/chunk_stream_meter.hpp"
+
+namespace creditgate {
+
+EventVerdict ChunkStreamMeter::inspect_event(SseEvent& event, bool client_wants_usage) {
+    auto view = inspect_chat_chunk(event.data, output_bpe_);
+    if (view.usage) take_usage(std::move(*view.usage));
+    output_bytes_ += view.output_bytes;
+    output_tokens_ += view.output_tokens;
+    EventVerdict verdict;
+    verdict.starts_tail = view.is_usage_only || view.is_done;
+    verdict.ends_stream = view.is_done;
+    if (!client_wants_usage) {
+        if (view.is_usage_only) verdict.drop = true;  // we asked for it, the client did not
+        if (view.ends_with_null_usage) event.raw = strip_null_usage(event.raw);
+    }
+    return verdict;
+}
+
+void ChunkStreamMeter::set_output_of_body(const nlohmann::json& body) {
+    output_bytes_ = chat_completion_output_bytes(body);
+    output_tokens_ =
+        output_bpe_ != nullptr ? chat_completion_output_tokens(body, output_bpe_) : output_bytes_;
+}
+
+void ChunkStreamMeter::take_usage(ReportedUsage usage) {
+    if (usage_) {
+        merge_usage(*usage_, usage);
+    } else {
+        usage_ = std::move(usage);
+    }
+}
+
+std::string chunk_stream_upstream_body(nlohmann::json& body, const ModelConfig& model, bool stream,
+                                       bool client_wants_usage) {
+    body["model"] = model.upstream_model;
+    if (stream && !client_wants_usage) body["stream_options"]["include_usage"] = true;
+    return body.dump();
+}
+
+}  // namespace creditgate
