@@ -6,6 +6,7 @@
 #include "creditgate/http/routing.hpp"
 #include "creditgate/proxy/exchange.hpp"
 #include "creditgate/shapes/chat_shape.hpp"
+#include "creditgate/shapes/images_shape.hpp"
 
 namespace creditgate {
 
@@ -41,7 +42,8 @@ PublicApi::PublicApi(net::any_io_executor executor, std::shared_ptr<const Config
         .add(verb::get, "/v1/models",
              [this](const RouteIds&, const SessionPtr& session, Request& request,
                     AccessRecord& record) { list_models(session, request, record); })
-        .add(verb::post, "/v1/chat/completions", exchange_route<ChatShape>());
+        .add(verb::post, "/v1/chat/completions", exchange_route<ChatShape>())
+        .add(verb::post, "/v1/images/generations", exchange_route<ImagesShape>());
 }
 
 void PublicApi::handle(const std::shared_ptr<HttpSession>& session, Request&& request) {

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "chat_completions.hpp"
+#include "images_generations.hpp"
 
 namespace creditgate::mock {
 
@@ -26,6 +27,9 @@ Reply not_found(const Request& request) {
 Reply route_openai(const Request& request, std::string_view path) {
     if (path == "/v1/chat/completions" && request.method() == http::verb::post) {
         return chat_completions_reply(request);
+    }
+    if (path == "/v1/images/generations" && request.method() == http::verb::post) {
+        return images_generations_reply(request);
     }
     return not_found(request);
 }

@@ -6,7 +6,8 @@
 // - Usage missing, or 0 prompt and 0 completion tokens beside real output (usage_assessment.hpp),
 //   or usage missing (the client hung up, the upstream was cut off, the provider sent none): the
 //   prompt's upper bound plus the output the proxy relayed (bytes bound tokens), flagged
-//   "estimated". Missing usage is never billed as zero.
+//   "estimated". Missing usage is never billed as zero. Images the reply delivered
+//   (ReportedUsage::images) are charged either way: they are counted, not estimated.
 // - A cost that cannot be computed (inconsistent counts, overflow): the quote, flagged
 //   "estimated" and "quote". A charge is never dropped for a pricing failure.
 #include <cstdint>
