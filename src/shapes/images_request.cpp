@@ -97,9 +97,9 @@ std::variant<ImagesRequest, ApiError> parse_images_request(std::string_view text
     if (auto it = body.find("n"); it != body.end() && !it->is_null()) {
         if (!it->is_number_integer() || it->get<std::int64_t>() < 1 ||
             it->get<std::int64_t>() > kMaxImagesPerRequest) {
-            return invalid("'n' must be an integer from 1 to " +
-                               std::to_string(kMaxImagesPerRequest) + ".",
-                           "n");
+            return invalid(
+                "'n' must be an integer from 1 to " + std::to_string(kMaxImagesPerRequest) + ".",
+                "n");
         }
         request.images = it->get<std::int64_t>();
     }
@@ -110,9 +110,10 @@ std::variant<ImagesRequest, ApiError> parse_images_request(std::string_view text
         if (!it->is_boolean()) return invalid("'stream' must be a boolean.", "stream");
         // Streamed partial images are billed by the provider apart: not metered here yet.
         if (it->get<bool>()) {
-            return invalid("Streamed image generation is not available through this gateway: "
-                           "remove 'stream'.",
-                           "stream");
+            return invalid(
+                "Streamed image generation is not available through this gateway: "
+                "remove 'stream'.",
+                "stream");
         }
     }
     return request;
@@ -151,13 +152,11 @@ std::variant<const ModelPrice*, ApiError> held_image_price(const ImagesRequest& 
 const ModelPrice* reported_image_price(const ImagesRequest& request, const ModelConfig& model,
                                        std::string_view reported_size,
                                        std::string_view reported_quality) {
-    if (!matches(request.size, reported_size) || !matches(request.quality, reported_quality)) {
-        return nullptr;
-    }
     // A dimension the reply leaves out is the one the request named, if it named one.
     const std::string_view size = reported_size.empty() ? request.size : reported_size;
     const std::string_view quality = reported_quality.empty() ? request.quality : reported_quality;
     if (size.empty() || quality.empty()) return nullptr;
+    if (!matches(request.size, size) || !matches(request.quality, quality)) return nullptr;
     std::string key;
     key.reserve(size.size() + 1 + quality.size());
     key.append(size).append("/").append(quality);

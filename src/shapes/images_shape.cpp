@@ -31,7 +31,8 @@ const ModelPrice& ImagesShape::charged_price(const ModelConfig& model,
 }
 
 std::string ImagesShape::upstream_body(const ModelConfig& model) {
-    input_priced_ = model.price.input_nanos_per_mtok > 0 || model.price.cached_input_nanos_per_mtok > 0;
+    input_priced_ =
+        model.price.input_nanos_per_mtok > 0 || model.price.cached_input_nanos_per_mtok > 0;
     return creditgate::upstream_body(request_, model);
 }
 

@@ -40,9 +40,11 @@ std::optional<std::string> parse(std::string_view text, ImagesRequest& out) {
     out.model = body["model"].get<std::string>();
     if (body.contains("n") && body["n"].is_number_integer()) out.n = body["n"].get<std::int64_t>();
     if (out.n < 1 || out.n > 10) return "n must be from 1 to 10";
-    for (auto [field, target] : {std::pair{"response_format", &out.response_format},
-                                 std::pair{"size", &out.size}, std::pair{"quality", &out.quality}}) {
-        if (body.contains(field) && body[field].is_string()) *target = body[field].get<std::string>();
+    for (auto [field, target] :
+         {std::pair{"response_format", &out.response_format}, std::pair{"size", &out.size},
+          std::pair{"quality", &out.quality}}) {
+        if (body.contains(field) && body[field].is_string())
+            *target = body[field].get<std::string>();
     }
     return std::nullopt;
 }
@@ -86,10 +88,11 @@ std::string images_body(const ImagesRequest& request, std::int64_t count, std::u
         body["background"] = "opaque";
         body["output_format"] = "png";
         const std::uint64_t output = kOutputTokensPerImage * static_cast<std::uint64_t>(count);
-        body["usage"] = {{"input_tokens", kInputTokens},
-                         {"input_tokens_details", {{"text_tokens", kInputTokens}, {"image_tokens", 0}}},
-                         {"output_tokens", output},
-                         {"total_tokens", kInputTokens + output}};
+        body["usage"] = {
+            {"input_tokens", kInputTokens},
+            {"input_tokens_details", {{"text_tokens", kInputTokens}, {"image_tokens", 0}}},
+            {"output_tokens", output},
+            {"total_tokens", kInputTokens + output}};
     }
     return body.dump();
 }

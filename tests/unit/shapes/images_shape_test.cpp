@@ -73,7 +73,8 @@ ApiError refusal(const std::string& body, const ModelConfig& model) {
 }
 
 TEST(ImagesPrice, ANamedSizeAndQualityAreHeldAtExactlyTheirPrice) {
-    const auto shape = parsed(R"({"model":"dall-e-3","prompt":"a cat","size":"1792x1024","quality":"standard"})");
+    const auto shape =
+        parsed(R"({"model":"dall-e-3","prompt":"a cat","size":"1792x1024","quality":"standard"})");
     EXPECT_EQ(held_per_image(shape, dalle()), kNanos * 8 / 100);
 }
 
@@ -87,8 +88,8 @@ TEST(ImagesPrice, AnOmittedOrAutoDimensionIsHeldAtTheDearestEntryThatMatches) {
         {"both omitted: the dearest of all", R"({"model":"m","prompt":"p"})", kNanos * 12 / 100},
         {"size named, quality omitted", R"({"model":"m","prompt":"p","size":"1024x1024"})",
          kNanos * 8 / 100},
-        {"quality named, size auto", R"({"model":"m","prompt":"p","size":"auto","quality":"standard"})",
-         kNanos * 8 / 100},
+        {"quality named, size auto",
+         R"({"model":"m","prompt":"p","size":"auto","quality":"standard"})", kNanos * 8 / 100},
         {"null is like omitted", R"({"model":"m","prompt":"p","size":null,"quality":"hd"})",
          kNanos * 12 / 100},
     };
@@ -102,16 +103,16 @@ TEST(ImagesPrice, TheReplysReportedSizeAndQualityLowerTheChargeToTheirPrice) {
     const auto model = gpt_image();
     const ModelPrice* held = std::get<const ModelPrice*>(shape.price(model));
     EXPECT_EQ(held->per_image_nanos, 250'000'000);
-    shape.inspect_body(R"({"created":1,"size":"1024x1024","quality":"low","data":[{"b64_json":"AA"}]})");
+    shape.inspect_body(
+        R"({"created":1,"size":"1024x1024","quality":"low","data":[{"b64_json":"AA"}]})");
     EXPECT_EQ(shape.charged_price(model, *held).per_image_nanos, 11'000'000);
 }
 
 TEST(ImagesPrice, AReplyThatSaysNothingOrSomethingUnlistedIsChargedTheHeldPrice) {
     const auto model = gpt_image();
-    for (const char* reply :
-         {R"({"data":[{"b64_json":"AA"}]})",
-          R"({"size":"4096x4096","quality":"low","data":[{"b64_json":"AA"}]})",
-          R"({"size":"1024x1024","data":[{"b64_json":"AA"}]})"}) {
+    for (const char* reply : {R"({"data":[{"b64_json":"AA"}]})",
+                              R"({"size":"4096x4096","quality":"low","data":[{"b64_json":"AA"}]})",
+                              R"({"size":"1024x1024","data":[{"b64_json":"AA"}]})"}) {
         auto shape = parsed(R"({"model":"gpt-image-1","prompt":"a cat"})");
         const ModelPrice* held = std::get<const ModelPrice*>(shape.price(model));
         shape.inspect_body(reply);
@@ -121,7 +122,8 @@ TEST(ImagesPrice, AReplyThatSaysNothingOrSomethingUnlistedIsChargedTheHeldPrice)
 
 TEST(ImagesPrice, AReportedSizeTheRequestDidNotAskForCannotChangeTheCharge) {
     const auto model = gpt_image();
-    auto shape = parsed(R"({"model":"gpt-image-1","prompt":"p","size":"1536x1024","quality":"high"})");
+    auto shape =
+        parsed(R"({"model":"gpt-image-1","prompt":"p","size":"1536x1024","quality":"high"})");
     const ModelPrice* held = std::get<const ModelPrice*>(shape.price(model));
     shape.inspect_body(R"({"size":"1024x1024","quality":"low","data":[{"b64_json":"AA"}]})");
     EXPECT_EQ(shape.charged_price(model, *held).per_image_nanos, 250'000'000);
