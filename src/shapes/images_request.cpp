@@ -10,7 +10,7 @@ ApiError invalid(std::string message, std::string param) {
     return api_error(ErrorCode::invalid_request, std::move(message), std::move(param));
 }
 
-// A string field or null; "auto" means the provider chooses, like absent.
+// A string field or null.
 std::optional<ApiError> read_choice(const nlohmann::json& body, const char* field,
                                     std::string& out) {
     auto it = body.find(field);
@@ -18,7 +18,7 @@ std::optional<ApiError> read_choice(const nlohmann::json& body, const char* fiel
     if (!it->is_string() || it->get_ref<const std::string&>().empty()) {
         return invalid(std::string("'") + field + "' must be a non-empty string.", field);
     }
-    if (*it != "auto") out = it->get<std::string>();
+    out = it->get<std::string>();
     return std::nullopt;
 }
 
@@ -49,8 +49,13 @@ PriceKey split_key(std::string_view key) {
     return {key.substr(0, slash), key.substr(slash + 1)};
 }
 
+// Empty or "auto": the provider chooses, any listed value may be what it makes.
+bool provider_chooses(std::string_view wanted) {
+    return wanted.empty() || wanted == "auto";
+}
+
 bool matches(std::string_view wanted, std::string_view offered) {
-    return wanted.empty() || wanted == offered;
+    return provider_chooses(wanted) || wanted == offered;
 }
 
 std::string quoted_list(const std::vector<std::string_view>& values) {
@@ -119,6 +124,12 @@ std::variant<ImagesRequest, ApiError> parse_images_request(std::string_view text
     return request;
 }
 
+ImageChoice image_choice(const ImagesRequest& request, const ModelConfig& model) {
+    return {
+        request.size.empty() ? std::string_view(model.image_defaults.size) : request.size,
+        request.quality.empty() ? std::string_view(model.image_defaults.quality) : request.quality};
+}
+
 std::variant<const ModelPrice*, ApiError> held_image_price(const ImagesRequest& request,
                                                            const ModelConfig& model) {
     if (model.image_prices.empty()) {
@@ -127,12 +138,13 @@ std::variant<const ModelPrice*, ApiError> held_image_price(const ImagesRequest& 
     std::vector<std::string_view> sizes;
     std::vector<std::string_view> qualities;  // offered at the requested size
     const ModelPrice* dearest = nullptr;
+    const auto wanted = image_choice(request, model);
     for (const auto& [key, price] : model.image_prices) {
         const auto [size, quality] = split_key(key);
         add_unique(sizes, size);
-        if (!matches(request.size, size)) continue;
+        if (!matches(wanted.size, size)) continue;
         add_unique(qualities, quality);
-        if (!matches(request.quality, quality)) continue;
+        if (!matches(wanted.quality, quality)) continue;
         if (dearest == nullptr || price.per_image_nanos > dearest->per_image_nanos) {
             dearest = &price;
         }
@@ -153,10 +165,11 @@ const ModelPrice* reported_image_price(const ImagesRequest& request, const Model
                                        std::string_view reported_size,
                                        std::string_view reported_quality) {
     // A dimension the reply leaves out is the one the request named, if it named one.
-    const std::string_view size = reported_size.empty() ? request.size : reported_size;
-    const std::string_view quality = reported_quality.empty() ? request.quality : reported_quality;
-    if (size.empty() || quality.empty()) return nullptr;
-    if (!matches(request.size, size) || !matches(request.quality, quality)) return nullptr;
+    const auto wanted = image_choice(request, model);
+    const std::string_view size = reported_size.empty() ? wanted.size : reported_size;
+    const std::string_view quality = reported_quality.empty() ? wanted.quality : reported_quality;
+    if (provider_chooses(size) || provider_chooses(quality)) return nullptr;
+    if (!matches(wanted.size, size) || !matches(wanted.quality, quality)) return nullptr;
     std::string key;
     key.reserve(size.size() + 1 + quality.size());
     key.append(size).append("/").append(quality);
@@ -166,6 +179,12 @@ const ModelPrice* reported_image_price(const ImagesRequest& request, const Model
 
 std::string upstream_body(ImagesRequest& request, const ModelConfig& model) {
     request.body["model"] = model.upstream_model;
+    if (request.size.empty() && !model.image_defaults.size.empty()) {
+        request.body["size"] = model.image_defaults.size;
+    }
+    if (request.quality.empty() && !model.image_defaults.quality.empty()) {
+        request.body["quality"] = model.image_defaults.quality;
+    }
     return request.body.dump();
 }
 

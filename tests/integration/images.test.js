@@ -23,6 +23,9 @@ function addImageModels(config) {
   const model = (upstream, price, perImage) => ({ provider: 'mock', upstream_model: upstream, ...price, per_image: perImage });
   Object.assign(config.models, {
     'img-dalle': model('mock-image', IMAGE_ONLY, DALLE_PRICES),
+    'img-dalle-defaults': {
+      ...model('mock-image', IMAGE_ONLY, DALLE_PRICES), image_defaults: { size: '1024x1024', quality: 'standard' },
+    },
     'img-extra': model('mock-image-extra', IMAGE_ONLY, DALLE_PRICES),
     'img-error': model('mock-error-500', IMAGE_ONLY, DALLE_PRICES),
     'img-gpt': model('mock-gpt-image', { input: '5', output: '40', max_output_tokens: 1 }, GPT_IMAGE_PRICES),
@@ -111,6 +114,17 @@ describe('image generation', { timeout: SUITE_TIMEOUT_MS }, () => {
     assert.equal(parseCredits(response.headers.get('x-creditgate-cost')), imageCost({ images: 1, perImage: '0.12' }));
     const { response: sized } = await generate({ model: 'img-dalle', prompt: 'A boat', size: '1024x1024' });
     assert.equal(parseCredits(sized.headers.get('x-creditgate-cost')), imageCost({ images: 1, perImage: '0.08' }));
+  });
+
+  test("with the model's image_defaults an unsized request costs exactly the default's price", async () => {
+    await env.mock.clearRequests();
+    const { response } = await generate({ model: 'img-dalle-defaults', prompt: 'A boat' });
+    assert.equal(parseCredits(response.headers.get('x-creditgate-cost')), imageCost({ images: 1, perImage: '0.04' }));
+    const [sent] = await env.mock.requests();
+    const body = JSON.parse(sent.body);
+    assert.equal(body.size, '1024x1024', 'the provider is asked for exactly what is charged');
+    assert.equal(body.quality, 'standard');
+    assert.equal(body.model, 'mock-image');
   });
 
   test('more images than asked for are delivered but charged as n', async () => {

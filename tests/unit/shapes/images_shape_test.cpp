@@ -260,5 +260,28 @@ TEST(ImagesReply, ABodyThatIsNotOneJsonObjectHasNoImages) {
     }
 }
 
+TEST(ImagesDefaults, AnOmittedDimensionIsTheModelsDefaultPricedExactlyAndSentUpstream) {
+    ModelConfig model = dalle();
+    model.image_defaults = {"1024x1024", "standard"};
+    auto shape = parsed(R"({"model":"dall-e-3","prompt":"p"})");
+    EXPECT_EQ(held_per_image(shape, model), kNanos * 4 / 100);
+    const auto body = nlohmann::json::parse(shape.upstream_body(model));
+    EXPECT_EQ(body["size"], "1024x1024") << "the provider makes exactly what is charged";
+    EXPECT_EQ(body["quality"], "standard");
+}
+
+TEST(ImagesDefaults, ANamedDimensionOrAutoIsNotReplacedByTheDefault) {
+    ModelConfig model = dalle();
+    model.image_defaults = {"1024x1024", "standard"};
+    auto named = parsed(R"({"model":"dall-e-3","prompt":"p","quality":"hd"})");
+    EXPECT_EQ(held_per_image(named, model), kNanos * 8 / 100);
+    auto chosen_by_provider = parsed(R"({"model":"dall-e-3","prompt":"p","size":"auto"})");
+    EXPECT_EQ(held_per_image(chosen_by_provider, model), kNanos * 8 / 100)
+        << "the dearest size at the default quality";
+    const auto body = nlohmann::json::parse(chosen_by_provider.upstream_body(model));
+    EXPECT_EQ(body["size"], "auto");
+    EXPECT_EQ(body["quality"], "standard");
+}
+
 }  // namespace
 }  // namespace creditgate
