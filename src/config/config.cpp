@@ -17,6 +17,7 @@
 
 #include "control_characters.hpp"
 #include "creditgate/pricing/decimal.hpp"
+#include "image_defaults.hpp"
 #include "json_fields.hpp"
 #include "listen_address.hpp"
 #include "provider_config.hpp"
@@ -395,8 +396,8 @@ ModelConfig parse_model(const std::string& name, const json& value, const std::s
     }
     const ObjectReader reader(value, path,
                               {"provider", "upstream_model", "input", "cached_input", "cache_write",
-                               "output", "reasoning", "per_request", "per_image", "service_tiers",
-                               "max_output_tokens", "tokenizer"});
+                               "output", "reasoning", "per_request", "per_image", "image_defaults",
+                               "service_tiers", "max_output_tokens", "tokenizer"});
     ModelConfig model;
     model.name = name;
 
@@ -426,6 +427,10 @@ ModelConfig parse_model(const std::string& name, const json& value, const std::s
     }
     if (const auto* images = reader.optional("per_image")) {
         model.image_prices = parse_image_prices(*images, reader.path_of("per_image"), model.price);
+    }
+    if (const auto* defaults = reader.optional("image_defaults")) {
+        model.image_defaults = config_detail::parse_image_defaults(
+            *defaults, reader.path_of("image_defaults"), model.image_prices);
     }
 
     model.max_output_tokens =
@@ -475,6 +480,13 @@ std::string compute_price_version(const Config& config) {
         }
         for (const auto& [key, price] : model.image_prices) {
             models[name]["per_image"][key] = canonical_price(price);
+        }
+        // Which image price an unsized request pays: part of the bill, present only when set.
+        if (!model.image_defaults.size.empty()) {
+            models[name]["image_defaults"]["size"] = model.image_defaults.size;
+        }
+        if (!model.image_defaults.quality.empty()) {
+            models[name]["image_defaults"]["quality"] = model.image_defaults.quality;
         }
     }
     canonical["models"] = std::move(models);

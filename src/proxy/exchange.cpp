@@ -103,7 +103,8 @@ bool Exchange::admit() {
 
     const auto bounds = shape_->bounds(*model_);
     prompt_bound_tokens_ = bounds.prompt_tokens;
-    auto quote = compute_quote(*price_, config.markup, bounds.prompt_tokens, bounds.output_tokens);
+    auto quote = compute_quote(*price_, config.markup, bounds.prompt_tokens, bounds.output_tokens,
+                               bounds.images);
     if (quote.result != CostResult::ok) {
         fail_before_reply(
             api_error(ErrorCode::invalid_request, "The request is too large to price."));
@@ -412,8 +413,9 @@ void Exchange::fail_before_reply(const ApiError& error) {
 // hold's deadline), and `then` runs once it is durable.
 void Exchange::charge(std::function<void(const SettleOutcome&)> then) {
     const auto& config = *config_;
+    const auto& price = shape_->charged_price(*model_, *price_);
     const auto bill =
-        bill_for(BillInputs{*price_, config.markup, quote_, shape_->usage(), prompt_bound_tokens_,
+        bill_for(BillInputs{price, config.markup, quote_, shape_->usage(), prompt_bound_tokens_,
                             shape_->output_bytes(), shape_->output_tokens_estimate()});
     Charge charge{bill.tokens, bill.cost,      bill.estimated,
                   bill.flags,  bill.raw_usage, config.price_version};

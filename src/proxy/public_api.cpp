@@ -8,6 +8,7 @@
 #include "creditgate/shapes/chat_shape.hpp"
 #include "creditgate/shapes/completions_shape.hpp"
 #include "creditgate/shapes/embeddings_shape.hpp"
+#include "creditgate/shapes/images_shape.hpp"
 #include "creditgate/shapes/responses_shape.hpp"
 
 namespace creditgate {
@@ -35,7 +36,8 @@ PublicApi::PublicApi(net::any_io_executor executor, const ConfigHolder& configs,
         .add(verb::post, "/v1/chat/completions", exchange_route<ChatShape>())
         .add(verb::post, "/v1/completions", exchange_route<CompletionsShape>())
         .add(verb::post, "/v1/embeddings", exchange_route<EmbeddingsShape>())
-        .add(verb::post, "/v1/responses", exchange_route<ResponsesShape>());
+        .add(verb::post, "/v1/responses", exchange_route<ResponsesShape>())
+        .add(verb::post, "/v1/images/generations", exchange_route<ImagesShape>());
 }
 
 void PublicApi::handle(const std::shared_ptr<HttpSession>& session, Request&& request) {

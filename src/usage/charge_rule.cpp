@@ -33,6 +33,8 @@ Bill bill_for(const BillInputs& in) {
     bill.estimated = true;
     bill.tokens =
         TokenCounts{in.prompt_bound_tokens, 0, in.output_tokens.value_or(in.output_bytes)};
+    // Images are counted from the reply itself, never estimated.
+    if (in.usage) bill.tokens.images = in.usage->images.value_or(0);
     const auto cost = compute_cost(in.price, in.markup, bill.tokens);
     if (cost.result == CostResult::ok) {
         bill.cost = cost.cost;

@@ -7,6 +7,7 @@
 #include "chat_completions.hpp"
 #include "completions.hpp"
 #include "embeddings.hpp"
+#include "images_generations.hpp"
 #include "responses.hpp"
 
 namespace creditgate::mock {
@@ -32,6 +33,7 @@ Reply route_openai(const Request& request, std::string_view path) {
     if (path == "/v1/completions") return completions_reply(request);
     if (path == "/v1/embeddings") return embeddings_reply(request);
     if (path == "/v1/responses") return responses_reply(request);
+    if (path == "/v1/images/generations") return images_generations_reply(request);
     return not_found(request);
 }
 

@@ -47,6 +47,13 @@ struct ProviderConfig {
     bool operator==(const ProviderConfig&) const = default;
 };
 
+// What an images request that omits size or quality gets from the provider (empty: the provider
+// decides, like "auto").
+struct ImageDefaults {
+    std::string size;
+    std::string quality;
+};
+
 struct ModelConfig {
     std::string name;            // what clients send as "model"
     std::string provider;        // key into Config::providers
@@ -58,6 +65,7 @@ struct ModelConfig {
     // Prices of the images API, by "SIZE/QUALITY" ("1024x1024/hd"): the model's price with
     // per_image_nanos set. Empty: the model does not sell images.
     std::map<std::string, ModelPrice, std::less<>> image_prices;
+    ImageDefaults image_defaults;
     std::int64_t max_output_tokens = 0;
     // The BPE that counts this model's prompt (and relayed output) for holds and estimates;
     // nullopt: the byte bound. From "tokenizer", else by upstream_model's family.

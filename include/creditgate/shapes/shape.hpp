@@ -22,6 +22,7 @@ namespace creditgate {
 struct RequestBounds {
     std::int64_t prompt_tokens = 0;
     std::int64_t output_tokens = 0;
+    std::int64_t images = 0;  // priced per image (the images API)
 };
 
 // What to do with one event of a streamed reply.
@@ -54,6 +55,13 @@ class Shape {
     // selects a price the model entry does not have: nothing is sold unpriced.
     virtual std::variant<const ModelPrice*, ApiError> price(const ModelConfig& model) const {
         return &model.price;
+    }
+    // The price the reply is charged at, given the one the hold was placed at: the same, unless
+    // the reply says which of several prices applied (an image request held at the dearest size
+    // and quality it could produce). Never dearer than `held`.
+    virtual const ModelPrice& charged_price(const ModelConfig& /*model*/,
+                                            const ModelPrice& held) const {
+        return held;
     }
     // Path below the provider's base path, and the body sent (the provider's model name, what
     // the proxy needs to meter, e.g. include_usage on streams).

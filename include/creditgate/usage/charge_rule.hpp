@@ -7,7 +7,8 @@
 //   or usage missing (the client hung up, the upstream was cut off, the provider sent none): the
 //   prompt's upper bound plus the output the proxy relayed (its tokens counted with the model's
 //   tokenizer, or its bytes, which bound tokens), flagged "estimated". Missing usage is never
-//   billed as zero.
+//   billed as zero. Images the reply delivered (ReportedUsage::images) are charged either way:
+//   they are counted, not estimated.
 // - A cost that cannot be computed (inconsistent counts, overflow): the quote, flagged
 //   "estimated" and "quote". A charge is never dropped for a pricing failure.
 #include <cstdint>

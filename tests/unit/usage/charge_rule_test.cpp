@@ -146,3 +146,25 @@ TEST(ChargeRule, TheSameUsageCostsTheSameStreamedOrNot) {
 
 }  // namespace
 }  // namespace creditgate
+
+namespace creditgate {
+namespace {
+
+TEST(ChargeRule, ImagesDeliveredAreChargedEvenWhenThePromptIsEstimated) {
+    ModelPrice image = kMini;
+    image.per_image_nanos = 42'000'000;
+    ReportedUsage delivered = usage(std::nullopt, 0);  // input tokens not reported
+    delivered.images = 2;
+    const std::optional<ReportedUsage> reported = delivered;
+    const Cost quote{};
+    const auto bill = bill_for(BillInputs{image, kTenPercent, quote, reported, 100, 0});
+    EXPECT_TRUE(bill.estimated);
+    EXPECT_EQ(bill.tokens.images, 2);
+    EXPECT_EQ(bill.tokens.prompt_tokens, 100);
+    // 2 × 42 000 000 + ⌈100 × 150 000 000 / 10⁶⌉ = 84 015 000, + 10 %.
+    EXPECT_EQ(bill.cost.provider_nanos, 84'015'000);
+    EXPECT_EQ(bill.cost.total_nanos, 84'015'000 + 8'401'500);
+}
+
+}  // namespace
+}  // namespace creditgate
