@@ -258,7 +258,7 @@ std::int64_t completion_output_bytes(const json& body) {
     const json* choices = member(body, "choices");
     if (choices == nullptr || !choices->is_array()) return 0;
     std::int64_t total = 0;
-    for (const auto& choice : *choices) total += string_bytes(member(choice, "text"));
+    for (const auto& choice : *choices) total += string_size(member(choice, "text"), nullptr);
     return total;
 }
 

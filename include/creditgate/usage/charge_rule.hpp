@@ -29,7 +29,7 @@ struct BillInputs {
     std::int64_t output_bytes = 0;
     // The relayed output counted with the model's tokenizer (Shape::output_tokens_estimate);
     // nullopt: output_bytes stands in.
-    std::optional<std::int64_t> output_tokens;
+    std::optional<std::int64_t> output_tokens = std::nullopt;
 };
 
 struct Bill {
