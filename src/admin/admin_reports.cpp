@@ -5,9 +5,9 @@
 #include <set>
 
 #include "admin_call.hpp"
-#include "creditgate/admin/accept_csv.hpp"
-#include "creditgate/admin/render_reports.hpp"
-#include "creditgate/admin/time_text.hpp"
+#include "creditgate/views/accept_csv.hpp"
+#include "creditgate/views/render_reports.hpp"
+#include "creditgate/views/time_text.hpp"
 #include "creditgate/http/routing.hpp"
 #include "creditgate/ledger/reports.hpp"
 

@@ -1,6 +1,6 @@
-#include "creditgate/admin/render.hpp"
+#include "creditgate/views/render.hpp"
 
-#include "creditgate/admin/time_text.hpp"
+#include "creditgate/views/time_text.hpp"
 #include "creditgate/pricing/decimal.hpp"
 #include "creditgate/store/store.hpp"
 

@@ -1,12 +1,12 @@
-#include "creditgate/admin/render_reports.hpp"
+#include "creditgate/views/render_reports.hpp"
 
 #include <algorithm>
 
 #include <array>
 #include <vector>
 
-#include "creditgate/admin/render.hpp"
-#include "creditgate/admin/time_text.hpp"
+#include "creditgate/views/render.hpp"
+#include "creditgate/views/time_text.hpp"
 #include "creditgate/pricing/decimal.hpp"
 
 namespace creditgate {
