@@ -5,6 +5,7 @@
 #include "creditgate/auth/api_key.hpp"
 #include "creditgate/http/routing.hpp"
 #include "creditgate/proxy/exchange.hpp"
+#include "creditgate/proxy/model_list.hpp"
 #include "creditgate/shapes/chat_shape.hpp"
 
 namespace creditgate {
@@ -25,12 +26,7 @@ PublicApi::PublicApi(net::any_io_executor executor, std::shared_ptr<const Config
         auto tls = tls_by_provider.count(name) ? tls_by_provider.at(name) : nullptr;
         context_.pools[name] = std::make_unique<UpstreamPool>(executor, provider, tls);
     }
-    nlohmann::json data = nlohmann::json::array();
-    for (const auto& [name, model] : config->models) {
-        data.push_back(
-            {{"id", name}, {"object", "model"}, {"created", 0}, {"owned_by", model.provider}});
-    }
-    models_body_ = nlohmann::json{{"object", "list"}, {"data", std::move(data)}}.dump();
+    models_body_ = models_list_body(*config);
 
     using http::verb;
     router_
@@ -41,6 +37,15 @@ PublicApi::PublicApi(net::any_io_executor executor, std::shared_ptr<const Config
         .add(verb::get, "/v1/models",
              [this](const RouteIds&, const SessionPtr& session, Request& request,
                     AccessRecord& record) { list_models(session, request, record); })
+        .add(verb::get, "/v1/requests/{name}",
+             [this](const RouteIds&, const SessionPtr& session, Request& request,
+                    AccessRecord& record) { get_request_charge(session, request, record); })
+        .add(verb::get, "/v1/credits",
+             [this](const RouteIds&, const SessionPtr& session, Request& request,
+                    AccessRecord& record) { get_credits(session, request, record); })
+        .add(verb::get, "/v1/usage",
+             [this](const RouteIds&, const SessionPtr& session, Request& request,
+                    AccessRecord& record) { get_usage(session, request, record); })
         .add(verb::post, "/v1/chat/completions", exchange_route<ChatShape>());
 }
 

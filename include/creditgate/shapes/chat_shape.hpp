@@ -21,6 +21,8 @@ class ChatShape final : public Shape {
     void inspect_body(std::string_view body) override;
     const std::optional<ReportedUsage>& usage() const override { return usage_; }
     std::int64_t output_bytes() const override { return output_bytes_; }
+    void add_cost_to_body(std::string& body, const ShownCost& cost) override;
+    void add_cost_to_usage_event(SseEvent& event, const ShownCost& cost) override;
 
   private:
     void take_usage(ReportedUsage usage);
