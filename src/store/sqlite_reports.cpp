@@ -31,8 +31,7 @@ std::string flag_count(const char* flag) {
 }
 
 // The key columns of each grouping (model, endpoint, account id, account name, day, key id, key
-// name), then the
-// sums in the order read_sums() reads them.
+// name), then the sums in the order aggregate_usage() reads them.
 std::string aggregate_sql(EntryGrouping grouping, bool by_account) {
     const char* key = "";
     const char* group = "";

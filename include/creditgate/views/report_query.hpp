@@ -34,7 +34,7 @@ struct ReportQueryRules {
 // parameter is a 400 naming it.
 std::variant<ReportQuery, ApiError> parse_report_query(std::string_view target,
                                                        const ReportQueryRules& rules,
-                                                       std::int64_t now_ms);
+                                                       std::int64_t now);
 
 // Builds the usage report of `query` and answers with its reply (JSON, or CSV when `csv`),
 // or with the error; `done` runs on the ledger's writer thread.
