@@ -43,7 +43,8 @@ void AdminApi::get_usage(const std::shared_ptr<Call>& call) {
     serve_usage_report(ledger_, std::get<ReportQuery>(parsed),
                        wants_csv(call->request[http::field::accept]), call->record.request_id,
                        call->on_session<std::variant<Response, ApiError>>([call](auto& reply) {
-                           if (auto* error = std::get_if<ApiError>(&reply)) return call->fail(*error);
+                           if (auto* error = std::get_if<ApiError>(&reply))
+                               return call->fail(*error);
                            call->reply(std::move(std::get<Response>(reply)));
                        }));
 }

@@ -33,13 +33,12 @@ void PublicApi::get_request_charge(const SessionPtr& session, const Request& req
     auto key = authenticate(session, request, record);
     if (!key) return;
     const std::string request_id(last_segment(record.path));
-    const auto not_found = api_error(ErrorCode::not_found,
-                                     "No charge of this account has the request id '" +
-                                         request_id.substr(0, kMaxRequestIdLength) + "'.");
+    const auto not_found =
+        api_error(ErrorCode::not_found, "No charge of this account has the request id '" +
+                                            request_id.substr(0, kMaxRequestIdLength) + "'.");
     if (request_id.size() > kMaxRequestIdLength) return fail(session, record, not_found);
     context_.ledger.find_request_entries(
-        key->account_id, request_id,
-        [session, record, not_found](EntriesOutcome outcome) mutable {
+        key->account_id, request_id, [session, record, not_found](EntriesOutcome outcome) mutable {
             net::post(session->executor(), [session, record = std::move(record), not_found,
                                             outcome = std::move(outcome)]() mutable {
                 if (outcome.result != LedgerResult::ok) {
@@ -65,8 +64,7 @@ void PublicApi::get_credits(const SessionPtr& session, const Request& request,
     });
 }
 
-void PublicApi::get_usage(const SessionPtr& session, const Request& request,
-                          AccessRecord& record) {
+void PublicApi::get_usage(const SessionPtr& session, const Request& request, AccessRecord& record) {
     auto key = authenticate(session, request, record);
     if (!key) return;
     const ReportQueryRules rules{
@@ -79,13 +77,13 @@ void PublicApi::get_usage(const SessionPtr& session, const Request& request,
     serve_usage_report(
         context_.ledger, query, wants_csv(request[http::field::accept]), record.request_id,
         [session, record](std::variant<Response, ApiError> reply) mutable {
-            net::post(session->executor(), [session, record = std::move(record),
-                                            reply = std::move(reply)]() mutable {
-                if (auto* error = std::get_if<ApiError>(&reply)) {
-                    return fail(session, record, *error);
-                }
-                answer(session, record, std::move(std::get<Response>(reply)));
-            });
+            net::post(session->executor(),
+                      [session, record = std::move(record), reply = std::move(reply)]() mutable {
+                          if (auto* error = std::get_if<ApiError>(&reply)) {
+                              return fail(session, record, *error);
+                          }
+                          answer(session, record, std::move(std::get<Response>(reply)));
+                      });
         });
 }
 

@@ -38,7 +38,8 @@ ApiError upstream_error_for(UpstreamFailure failure) {
 }
 
 ShownCost shown_cost(const SettleOutcome& charged) {
-    return {format_nanos(-charged.entry.amount_nanos), format_nanos(charged.entry.provider_cost_nanos),
+    return {format_nanos(-charged.entry.amount_nanos),
+            format_nanos(charged.entry.provider_cost_nanos),
             format_nanos(charged.entry.markup_nanos)};
 }
 
@@ -352,10 +353,9 @@ void Exchange::end_stream(bool upstream_complete) {
             if (upstream_complete) {
                 return session_->end_stream(take_tail(nullptr), [](beast::error_code) {});
             }
-            session_->write_chunk(take_tail(nullptr),
-                                  [self = shared_from_this()](beast::error_code) {
-                                      self->session_->abort();
-                                  });
+            session_->write_chunk(
+                take_tail(nullptr),
+                [self = shared_from_this()](beast::error_code) { self->session_->abort(); });
         });
     }
     charge([self = shared_from_this(), upstream_complete](const SettleOutcome& outcome) {

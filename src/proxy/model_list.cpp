@@ -16,7 +16,8 @@ Json marked_up(std::int64_t provider_nanos, const Markup& markup, bool with_fixe
     const Markup applied{markup.percent_nanos, with_fixed ? markup.fixed_nanos : 0};
     const auto outcome = apply_markup(provider_nanos, applied);
     if (outcome.result != CostResult::ok) {
-        return {{"provider", format_nanos(provider_nanos)}, {"markup", nullptr}, {"price", nullptr}};
+        return {
+            {"provider", format_nanos(provider_nanos)}, {"markup", nullptr}, {"price", nullptr}};
     }
     return {{"provider", format_nanos(outcome.cost.provider_nanos)},
             {"markup", format_nanos(outcome.cost.markup_nanos)},

@@ -49,7 +49,9 @@ std::string aggregate_sql(EntryGrouping grouping, bool by_account) {
             group = "endpoint";
             break;
         case EntryGrouping::account:
-            key = "'', '', account_id, (SELECT name FROM accounts a WHERE a.id = account_id), 0, 0, ''";
+            key =
+                "'', '', account_id, (SELECT name FROM accounts a WHERE a.id = account_id), 0, 0, "
+                "''";
             group = "account_id";
             break;
         case EntryGrouping::day:
@@ -57,8 +59,9 @@ std::string aggregate_sql(EntryGrouping grouping, bool by_account) {
             group = "created_at_ms / 86400000";
             break;
         case EntryGrouping::key:
-            key = "'', '', 0, '', 0, COALESCE(key_id, 0), "
-                  "COALESCE((SELECT name FROM api_keys k WHERE k.id = key_id), '')";
+            key =
+                "'', '', 0, '', 0, COALESCE(key_id, 0), "
+                "COALESCE((SELECT name FROM api_keys k WHERE k.id = key_id), '')";
             group = "key_id";
             break;
     }

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
-#include "creditgate/views/time_text.hpp"
 #include "creditgate/pricing/decimal.hpp"
 #include "creditgate/store/store.hpp"
+#include "creditgate/views/time_text.hpp"
 
 namespace creditgate {
 
@@ -101,8 +101,8 @@ nlohmann::json request_charge_json(const std::vector<EntryRecord>& entries) {
             {"markup_nanos", markup_nanos},
             {"total_nanos", -amount_nanos},
             {"flags", std::move(flags)},
-            {"price_version", usage.price_version.empty() ? nlohmann::json()
-                                                          : nlohmann::json(usage.price_version)},
+            {"price_version",
+             usage.price_version.empty() ? nlohmann::json() : nlohmann::json(usage.price_version)},
             {"entry_ids", [&] {
                  nlohmann::json ids = nlohmann::json::array();
                  for (const auto& e : entries) ids.push_back(e.id);

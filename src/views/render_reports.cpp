@@ -5,9 +5,9 @@
 #include <array>
 #include <vector>
 
+#include "creditgate/pricing/decimal.hpp"
 #include "creditgate/views/render.hpp"
 #include "creditgate/views/time_text.hpp"
-#include "creditgate/pricing/decimal.hpp"
 
 namespace creditgate {
 
@@ -335,12 +335,13 @@ nlohmann::json usage_json(const UsageReport& r) {
     }
     nlohmann::json totals = nlohmann::json::object();
     put_sums(totals, r.totals);
-    nlohmann::json out = {{"object", "usage_report"},
-                          {"account_id", r.account_id ? nlohmann::json(*r.account_id) : nlohmann::json()},
-                          {"group_by", to_string(r.group_by)},
-                          {"data", std::move(data)},
-                          {"totals", std::move(totals)},
-                          {"as_of_entry_id", r.as_of_entry_id}};
+    nlohmann::json out = {
+        {"object", "usage_report"},
+        {"account_id", r.account_id ? nlohmann::json(*r.account_id) : nlohmann::json()},
+        {"group_by", to_string(r.group_by)},
+        {"data", std::move(data)},
+        {"totals", std::move(totals)},
+        {"as_of_entry_id", r.as_of_entry_id}};
     put_period(out, r.period);
     return out;
 }

@@ -1,7 +1,7 @@
 #include "creditgate/views/report_query.hpp"
 
-#include <boost/url/parse.hpp>
 #include <algorithm>
+#include <boost/url/parse.hpp>
 #include <chrono>
 #include <set>
 
@@ -110,30 +110,28 @@ std::variant<ReportQuery, ApiError> parse_report_query(std::string_view target,
     return query;
 }
 
-void serve_usage_report(Ledger& ledger, const ReportQuery& query, bool csv,
-                        std::string request_id,
+void serve_usage_report(Ledger& ledger, const ReportQuery& query, bool csv, std::string request_id,
                         std::function<void(std::variant<Response, ApiError>)> done) {
-    build_usage(ledger, query.period, query.group_by, query.account_id,
-                [csv, request_id = std::move(request_id), done = std::move(done)](
-                    UsageOutcome outcome) {
-                    if (outcome.result != ReportResult::ok) {
-                        return done(api_error_from(outcome.result));
-                    }
-                    const auto& r = outcome.report;
-                    if (!csv) {
-                        auto reply =
-                            json_reply(http::status::ok, usage_json(r).dump(), request_id);
-                        reply.set(http::field::vary, "Accept");
-                        return done(std::move(reply));
-                    }
-                    const std::string scope =
-                        r.account_id ? "-account-" + std::to_string(*r.account_id) : "";
-                    done(csv_reply(usage_csv(r),
-                                   "usage" + scope + "-" + to_string(r.group_by) + "-" +
-                                       file_date(r.period.from_ms) + "-" +
-                                       file_date(r.period.to_ms) + ".csv",
-                                   request_id));
-                });
+    build_usage(
+        ledger, query.period, query.group_by, query.account_id,
+        [csv, request_id = std::move(request_id), done = std::move(done)](UsageOutcome outcome) {
+            if (outcome.result != ReportResult::ok) {
+                return done(api_error_from(outcome.result));
+            }
+            const auto& r = outcome.report;
+            if (!csv) {
+                auto reply = json_reply(http::status::ok, usage_json(r).dump(), request_id);
+                reply.set(http::field::vary, "Accept");
+                return done(std::move(reply));
+            }
+            const std::string scope =
+                r.account_id ? "-account-" + std::to_string(*r.account_id) : "";
+            done(csv_reply(usage_csv(r),
+                           "usage" + scope + "-" + to_string(r.group_by) + "-" +
+                               file_date(r.period.from_ms) + "-" + file_date(r.period.to_ms) +
+                               ".csv",
+                           request_id));
+        });
 }
 
 Response csv_reply(std::string body, const std::string& filename, const std::string& request_id) {

@@ -51,7 +51,7 @@ struct EntryAggregate {
     std::string endpoint;
     std::int64_t account_id = 0;
     std::string account_name;
-    std::int64_t day = 0;  // days since 1970-01-01, UTC
+    std::int64_t day = 0;     // days since 1970-01-01, UTC
     std::int64_t key_id = 0;  // 0: no key (an entry an admin made)
     std::string key_name;
     UsageSums sums;

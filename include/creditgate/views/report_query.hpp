@@ -38,8 +38,7 @@ std::variant<ReportQuery, ApiError> parse_report_query(std::string_view target,
 
 // Builds the usage report of `query` and answers with its reply (JSON, or CSV when `csv`),
 // or with the error; `done` runs on the ledger's writer thread.
-void serve_usage_report(Ledger& ledger, const ReportQuery& query, bool csv,
-                        std::string request_id,
+void serve_usage_report(Ledger& ledger, const ReportQuery& query, bool csv, std::string request_id,
                         std::function<void(std::variant<Response, ApiError>)> done);
 
 // A CSV attachment reply.

@@ -18,7 +18,7 @@ Config config_with_one_model() {
     ModelConfig model;
     model.name = "m";
     model.provider = "p";
-    model.price.input_nanos_per_mtok = 2'500'000'000;        // 2.5
+    model.price.input_nanos_per_mtok = 2'500'000'000;         // 2.5
     model.price.cached_input_nanos_per_mtok = 1'250'000'000;  // 1.25
     model.price.output_nanos_per_mtok = 10'000'000'000;       // 10
     model.price.reasoning_nanos_per_mtok = 7;                 // 0.000000007: 12.5 % rounds up

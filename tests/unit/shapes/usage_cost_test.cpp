@@ -17,8 +17,9 @@ TEST(UsageCost, CostGoesLastIntoTheUsageObjectAndEveryOtherMemberKeepsItsOrder) 
     std::string body =
         R"({"id":"c","choices":[{"index":0}],"usage":{"prompt_tokens":12,"completion_tokens":7},"z":1.5})";
     ASSERT_TRUE(add_usage_cost(body, "/usage", kCost.total));
-    EXPECT_EQ(body,
-              R"({"id":"c","choices":[{"index":0}],"usage":{"prompt_tokens":12,"completion_tokens":7,"cost":"0.0000066"},"z":1.5})");
+    EXPECT_EQ(
+        body,
+        R"({"id":"c","choices":[{"index":0}],"usage":{"prompt_tokens":12,"completion_tokens":7,"cost":"0.0000066"},"z":1.5})");
 }
 
 TEST(UsageCost, AnObjectDeeperInTheDocumentIsFoundByItsPointer) {
@@ -28,9 +29,9 @@ TEST(UsageCost, AnObjectDeeperInTheDocumentIsFoundByItsPointer) {
 }
 
 TEST(UsageCost, TextWithoutAUsageObjectIsLeftAsItWas) {
-    for (std::string text : {std::string(R"({"usage":null})"), std::string(R"({"id":"x"})"),
-                             std::string("[DONE]"), std::string(R"({"usage":[1]})"),
-                             std::string(R"({"usage":{"cut)")}) {
+    for (std::string text :
+         {std::string(R"({"usage":null})"), std::string(R"({"id":"x"})"), std::string("[DONE]"),
+          std::string(R"({"usage":[1]})"), std::string(R"({"usage":{"cut)")}) {
         const std::string before = text;
         EXPECT_FALSE(add_usage_cost(text, "/usage", "1")) << before;
         EXPECT_EQ(text, before);
@@ -66,13 +67,14 @@ SseEvent chat_event(const std::string& data) {
 
 TEST(ChatShapeCost, OnlyTheUsageChunkGetsTheCost) {
     ChatShape shape;
-    auto usage = chat_event(
-        R"({"id":"c","choices":[],"usage":{"prompt_tokens":12,"completion_tokens":3}})");
+    auto usage =
+        chat_event(R"({"id":"c","choices":[],"usage":{"prompt_tokens":12,"completion_tokens":3}})");
     shape.add_cost_to_usage_event(usage, kCost);
-    EXPECT_EQ(usage.raw,
-              "data: "
-              R"({"id":"c","choices":[],"usage":{"prompt_tokens":12,"completion_tokens":3,"cost":"0.0000066"}})"
-              "\n\n");
+    EXPECT_EQ(
+        usage.raw,
+        "data: "
+        R"({"id":"c","choices":[],"usage":{"prompt_tokens":12,"completion_tokens":3,"cost":"0.0000066"}})"
+        "\n\n");
     EXPECT_EQ(nlohmann::json::parse(usage.data)["usage"]["cost"], "0.0000066");
 
     for (const std::string data :
@@ -89,8 +91,9 @@ TEST(ChatShapeCost, AWholeReplyGetsUsageCost) {
     ChatShape shape;
     std::string body = R"({"choices":[],"usage":{"prompt_tokens":9,"completion_tokens":2}})";
     shape.add_cost_to_body(body, kCost);
-    EXPECT_EQ(body,
-              R"({"choices":[],"usage":{"prompt_tokens":9,"completion_tokens":2,"cost":"0.0000066"}})");
+    EXPECT_EQ(
+        body,
+        R"({"choices":[],"usage":{"prompt_tokens":9,"completion_tokens":2,"cost":"0.0000066"}})");
 }
 
 }  // namespace

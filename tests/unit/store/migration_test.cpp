@@ -196,8 +196,8 @@ INSERT INTO entries (id, account_id, type, amount_nanos, balance_after_nanos, cr
                     ledger.find_request_entries(2, "req_classes", std::move(done));
                 }).entries.empty());
 
-    const auto listed = await<EntriesOutcome>(
-        [&](auto done) { ledger.list_entries(1, 10, 0, std::move(done)); });
+    const auto listed =
+        await<EntriesOutcome>([&](auto done) { ledger.list_entries(1, 10, 0, std::move(done)); });
     ASSERT_EQ(listed.entries.size(), 2u);
     const auto& old = listed.entries.back();  // the version-1 top-up
     EXPECT_EQ(old.cache_write_tokens + old.reasoning_tokens + old.images, 0);

@@ -8,16 +8,16 @@ namespace creditgate {
 namespace {
 
 const ReportQueryRules kCaller{
-    {EntryGrouping::model, EntryGrouping::endpoint, EntryGrouping::day, EntryGrouping::key},
-    false};
+    {EntryGrouping::model, EntryGrouping::endpoint, EntryGrouping::day, EntryGrouping::key}, false};
 const ReportQueryRules kAdmin{{EntryGrouping::model, EntryGrouping::account, EntryGrouping::key},
                               true};
 constexpr std::int64_t kNow = 1'795'000'000'000;  // 2026-11-18
 
 TEST(ReportQuery, AcceptsThePeriodAGroupingAndAnAccountWhereAllowed) {
-    auto parsed = parse_report_query("/admin/usage?from=2026-11-01&to=2026-11-02&group_by=key&"
-                                     "account_id=7",
-                                     kAdmin, kNow);
+    auto parsed = parse_report_query(
+        "/admin/usage?from=2026-11-01&to=2026-11-02&group_by=key&"
+        "account_id=7",
+        kAdmin, kNow);
     ASSERT_TRUE(std::holds_alternative<ReportQuery>(parsed));
     const auto& query = std::get<ReportQuery>(parsed);
     EXPECT_EQ(query.period.to_ms - query.period.from_ms, 86'400'000);
