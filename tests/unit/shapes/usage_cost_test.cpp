@@ -77,7 +77,7 @@ TEST(ChatShapeCost, OnlyTheUsageChunkGetsTheCost) {
         "\n\n");
     EXPECT_EQ(nlohmann::json::parse(usage.data)["usage"]["cost"], "0.0000066");
 
-    for (const std::string data :
+    for (const std::string& data :
          {std::string(R"({"id":"c","choices":[{"delta":{"content":"hi"}}],"usage":null})"),
           std::string("[DONE]")}) {
         auto other = chat_event(data);
