@@ -9,11 +9,11 @@
 #include <boost/url/parse_path.hpp>
 #include <charconv>
 
-#include "creditgate/admin/render.hpp"
 #include "creditgate/auth/api_key.hpp"
 #include "creditgate/http/routing.hpp"
 #include "creditgate/observe/access_log.hpp"
 #include "creditgate/pricing/decimal.hpp"
+#include "creditgate/views/render.hpp"
 
 namespace creditgate {
 

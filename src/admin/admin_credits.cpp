@@ -2,11 +2,11 @@
 // Each needs an Idempotency-Key: the same key and body give the first reply again and move
 // nothing; the same key with another body is 409 idempotency_conflict.
 #include "admin_call.hpp"
-#include "creditgate/admin/render.hpp"
-#include "creditgate/admin/time_text.hpp"
 #include "creditgate/auth/api_key.hpp"
 #include "creditgate/http/routing.hpp"
 #include "creditgate/pricing/decimal.hpp"
+#include "creditgate/views/render.hpp"
+#include "creditgate/views/time_text.hpp"
 
 namespace creditgate {
 

@@ -526,7 +526,7 @@ Config parse_document(std::string_view json_text, const EnvLookup& env) {
     const json root = parse_json(json_text);
     const ObjectReader reader(root, "",
                               {"listen", "admin", "database", "ledger", "threads", "limits",
-                               "markup", "providers", "models"});
+                               "markup", "expose_cost", "providers", "models"});
     Config config;
     config.listen = parse_listen(reader.required("listen"), "listen");
     parse_admin(reader.required("admin"), lookup, config);
@@ -536,6 +536,16 @@ Config parse_document(std::string_view json_text, const EnvLookup& env) {
     config.threads = resolve_threads(reader.optional("threads"));
     if (const auto* limits = reader.optional("limits")) parse_limits(*limits, config.limits);
     if (const auto* markup = reader.optional("markup")) parse_markup(*markup, config.markup);
+    if (const auto* expose = reader.optional("expose_cost")) {
+        const std::string text = config_detail::require_string(*expose, "expose_cost");
+        if (text == "headers") {
+            config.expose_cost = CostExposure::headers;
+        } else if (text == "usage") {
+            config.expose_cost = CostExposure::usage;
+        } else {
+            throw ConfigError("expose_cost", "must be \"headers\" or \"usage\"");
+        }
+    }
     parse_providers(reader.required("providers"), lookup, config);
     parse_models(reader.required("models"), config);
     config.price_version = compute_price_version(config);

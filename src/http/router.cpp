@@ -9,6 +9,7 @@ namespace creditgate {
 namespace {
 
 constexpr std::string_view kIdSegment = "{id}";
+constexpr std::string_view kNameSegment = "{name}";
 
 std::optional<std::int64_t> parse_positive_id(std::string_view text) {
     std::int64_t value = 0;
@@ -31,6 +32,10 @@ bool matches(const std::vector<std::string>& pattern, const std::vector<std::str
     if (pattern.size() != path.size()) return false;
     ids.clear();
     for (std::size_t i = 0; i < pattern.size(); ++i) {
+        if (pattern[i] == kNameSegment) {
+            if (path[i].empty()) return false;
+            continue;
+        }
         if (pattern[i] != kIdSegment) {
             if (pattern[i] != path[i]) return false;
             continue;

@@ -230,6 +230,19 @@ void Ledger::list_entries(std::int64_t account_id, int limit, std::int64_t befor
                     }});
 }
 
+void Ledger::find_request_entries(std::int64_t account_id, std::string request_id,
+                                  Callback<EntriesOutcome> done) {
+    auto result = std::make_shared<EntriesOutcome>();
+    writer_.submit({[account_id, request_id = std::move(request_id), result](Store& store) {
+                        result->entries = store.find_request_entries(account_id, request_id);
+                        result->result = LedgerResult::ok;
+                    },
+                    [result, done = std::move(done)](bool committed) {
+                        if (!committed) *result = {LedgerResult::unavailable, {}};
+                        done(std::move(*result));
+                    }});
+}
+
 void Ledger::check_invariants() const {
     std::lock_guard lock(mutex_);
     std::unordered_map<std::int64_t, std::pair<std::int64_t, std::size_t>> held;

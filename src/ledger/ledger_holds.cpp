@@ -167,6 +167,9 @@ SettleOutcome Ledger::settle(std::int64_t hold_id, const Charge& charge) {
     entry.prompt_tokens = charge.tokens.prompt_tokens;
     entry.cached_tokens = charge.tokens.cached_tokens;
     entry.completion_tokens = charge.tokens.completion_tokens;
+    entry.cache_write_tokens = charge.tokens.cache_write_tokens;
+    entry.reasoning_tokens = charge.tokens.reasoning_tokens;
+    entry.images = charge.tokens.images;
     entry.provider_cost_nanos = charge.cost.provider_nanos;
     entry.markup_nanos = charge.cost.markup_nanos;
     entry.flags = std::move(flags);
@@ -211,6 +214,9 @@ SettleOutcome Ledger::settle_late(const AbandonedHold& abandoned, const Charge& 
     entry.prompt_tokens = charge.tokens.prompt_tokens;
     entry.cached_tokens = charge.tokens.cached_tokens;
     entry.completion_tokens = charge.tokens.completion_tokens;
+    entry.cache_write_tokens = charge.tokens.cache_write_tokens;
+    entry.reasoning_tokens = charge.tokens.reasoning_tokens;
+    entry.images = charge.tokens.images;
     // The split of what is due now keeps the charge's proportions, rounding toward mark-up
     // last: provider + markup = due exactly.
     entry.markup_nanos = std::min(charge.cost.markup_nanos, due);

@@ -36,6 +36,9 @@ bool add_sums(UsageSums& into, const UsageSums& more) {
     add(into.prompt_tokens, more.prompt_tokens);
     add(into.cached_tokens, more.cached_tokens);
     add(into.completion_tokens, more.completion_tokens);
+    add(into.cache_write_tokens, more.cache_write_tokens);
+    add(into.reasoning_tokens, more.reasoning_tokens);
+    add(into.images, more.images);
     add(into.provider_cost_nanos, more.provider_cost_nanos);
     add(into.markup_nanos, more.markup_nanos);
     add(into.amount_nanos, more.amount_nanos);
@@ -186,7 +189,7 @@ ReportResult finish_statement(StatementBuild& b) {
     return ReportResult::ok;
 }
 
-using UsageKey = std::tuple<std::string, std::string, std::int64_t, std::int64_t>;
+using UsageKey = std::tuple<std::string, std::string, std::int64_t, std::int64_t, std::int64_t>;
 
 struct UsageBuild {
     UsageReport report;
@@ -247,18 +250,23 @@ void build_statement(Ledger& ledger, std::int64_t account_id, ReportPeriod perio
 }
 
 void build_usage(Ledger& ledger, ReportPeriod period, EntryGrouping group_by,
-                 Callback<UsageOutcome> done, ReportLimits limits) {
+                 std::optional<std::int64_t> account_id, Callback<UsageOutcome> done,
+                 ReportLimits limits) {
     auto build = std::make_shared<UsageBuild>();
+    build->report.account_id = account_id;
     build->report.period = period;
     build->report.group_by = group_by;
-    auto begin = [](Store&, std::int64_t) { return ReportResult::ok; };
+    auto begin = [account_id](Store& store, std::int64_t) {
+        if (account_id && !store.find_account(*account_id)) return ReportResult::account_not_found;
+        return ReportResult::ok;
+    };
     auto read = [build, group_by](Store& store, const EntryWindow& chunk) {
         build->pending = store.aggregate_usage(chunk, group_by);
         return ReportResult::ok;
     };
     auto keep = [build] {
         for (auto& group : build->pending) {
-            UsageKey key{group.model, group.endpoint, group.account_id, group.day};
+            UsageKey key{group.model, group.endpoint, group.account_id, group.day, group.key_id};
             auto [it, fresh] = build->groups.try_emplace(std::move(key));
             if (fresh) {
                 it->second = std::move(group);
@@ -275,7 +283,7 @@ void build_usage(Ledger& ledger, ReportPeriod period, EntryGrouping group_by,
         if (result == ReportResult::ok) outcome.report = std::move(build->report);
         done(std::move(outcome));
     };
-    std::make_shared<Walk>(ledger, limits, std::nullopt, period, std::move(begin), std::move(read),
+    std::make_shared<Walk>(ledger, limits, account_id, period, std::move(begin), std::move(read),
                            std::move(keep), std::move(finish))
         ->start();
 }

@@ -93,6 +93,10 @@ std::int64_t dearest_class_nanos_per_mtok(const ModelPrice& price) {
                      price.reasoning_nanos_per_mtok.value_or(0)});
 }
 
+CostOutcome apply_markup(std::int64_t provider_nanos, const Markup& markup) {
+    return finish(provider_nanos, markup);
+}
+
 CostOutcome compute_cost(const ModelPrice& price, const Markup& markup, const TokenCounts& tokens) {
     if (tokens.prompt_tokens < 0 || tokens.cached_tokens < 0 || tokens.completion_tokens < 0 ||
         tokens.cache_write_tokens < 0 || tokens.reasoning_tokens < 0 || tokens.images < 0) {

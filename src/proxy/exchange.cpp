@@ -11,6 +11,7 @@
 #include "creditgate/pricing/decimal.hpp"
 #include "creditgate/proxy/header_policy.hpp"
 #include "creditgate/shapes/model_tokenizer.hpp"
+#include "creditgate/shapes/usage_cost.hpp"
 #include "creditgate/usage/charge_rule.hpp"
 
 namespace creditgate {
@@ -36,6 +37,12 @@ ApiError upstream_error_for(UpstreamFailure failure) {
             break;
     }
     return api_error(ErrorCode::upstream_error, "The upstream provider sent a malformed reply.");
+}
+
+ShownCost shown_cost(const SettleOutcome& charged) {
+    return {format_nanos(-charged.entry.amount_nanos),
+            format_nanos(charged.entry.provider_cost_nanos),
+            format_nanos(charged.entry.markup_nanos)};
 }
 
 // A request must end before its hold does, so that its charge meets an open hold: the hold's
@@ -246,6 +253,9 @@ void Exchange::on_whole_body() {
         if (outcome.result == LedgerResult::ok) {
             reply->set("x-creditgate-cost", format_nanos(-outcome.entry.amount_nanos));
             reply->set("x-creditgate-balance", format_nanos(outcome.available_nanos));
+            if (self->config_->expose_cost == CostExposure::usage) {
+                self->shape_->add_cost_to_body(reply->body(), shown_cost(outcome));
+            }
         }
         self->finish_log(reply->result_int());
         self->session_->reply(std::move(*reply));
@@ -307,10 +317,14 @@ void Exchange::relay(std::string_view bytes) {
         const auto verdict = shape_->inspect_event(event);
         if (verdict.starts_tail) in_tail_ = true;
         if (verdict.drop) continue;
-        (in_tail_ ? tail_ : out) += event.raw;
+        if (in_tail_) {
+            tail_.push_back({std::move(event), verdict.ends_stream});
+        } else {
+            out += event.raw;
+        }
     }
     if (malformed) {
-        tail_.insert(0, out);  // written before the connection is cut, in order
+        tail_.insert(tail_.begin(), TailPiece{{out, {}, {}}});  // before the cut, in order
         return end_stream(false);
     }
     if (out.empty() && session_->header_pending()) {
@@ -333,7 +347,7 @@ void Exchange::end_stream(bool upstream_complete) {
     session_->stop_watching();
     call_->finish(upstream_complete);
     if (!upstream_complete) add_flag("upstream_cut_off");
-    tail_ += sse_.take_remainder();
+    tail_.push_back({{sse_.take_remainder(), {}, {}}});
     if (!shape_->usage() && shape_->output_bytes() == 0 &&
         config_->ledger.on_empty_reply == EmptyReplyRule::void_hold) {
         // ledger.on_empty_reply "void": a stream that produced nothing and reported nothing is
@@ -343,22 +357,22 @@ void Exchange::end_stream(bool upstream_complete) {
         finish_log(200);
         return after_durable(seq, [this, upstream_complete] {
             if (upstream_complete) {
-                return session_->end_stream(std::move(tail_), [](beast::error_code) {});
+                return session_->end_stream(take_tail(nullptr), [](beast::error_code) {});
             }
-            session_->write_chunk(std::move(tail_), [self = shared_from_this()](beast::error_code) {
-                self->session_->abort();
-            });
+            session_->write_chunk(
+                take_tail(nullptr),
+                [self = shared_from_this()](beast::error_code) { self->session_->abort(); });
         });
     }
-    charge([self = shared_from_this(), upstream_complete](const SettleOutcome&) {
+    charge([self = shared_from_this(), upstream_complete](const SettleOutcome& outcome) {
         self->finish_log(200);
         if (upstream_complete) {
             // The tail and the last chunk in one write.
-            return self->session_->end_stream(std::move(self->tail_), [](beast::error_code) {});
+            return self->session_->end_stream(self->take_tail(&outcome), [](beast::error_code) {});
         }
         // Cut off: what we have, then the connection ends without a last chunk, so the
         // client sees the cut too.
-        self->session_->write_chunk(std::move(self->tail_),
+        self->session_->write_chunk(self->take_tail(&outcome),
                                     [self](beast::error_code) { self->session_->abort(); });
     });
 }
@@ -372,11 +386,11 @@ void Exchange::end_stream_at_deadline() {
     add_flag("deadline");
     const auto error = api_error(ErrorCode::upstream_timeout,
                                  "The request ran longer than this proxy allows and was stopped.");
-    tail_ += sse_.take_remainder();
-    tail_ += "data: " + shape_->error_body(error) + "\n\n";
-    charge([self = shared_from_this()](const SettleOutcome&) {
+    tail_.push_back({{sse_.take_remainder(), {}, {}}});
+    tail_.push_back({{"data: " + shape_->error_body(error) + "\n\n", {}, {}}});
+    charge([self = shared_from_this()](const SettleOutcome& outcome) {
         self->finish_log(200);
-        self->session_->end_stream(std::move(self->tail_), [](beast::error_code) {});
+        self->session_->end_stream(self->take_tail(&outcome), [](beast::error_code) {});
     });
 }
 
@@ -467,6 +481,24 @@ WriteSeq Exchange::release_hold() {
                   {{"request_id", record_.request_id}, {"result", to_string(result)}});
     }
     return seq;
+}
+
+std::string Exchange::take_tail(const SettleOutcome* charged) {
+    const bool known = charged != nullptr && charged->result == LedgerResult::ok;
+    const bool in_usage = known && config_->expose_cost == CostExposure::usage;
+    std::string out;
+    bool commented = false;
+    for (auto& piece : tail_) {
+        if (in_usage) shape_->add_cost_to_usage_event(piece.event, shown_cost(*charged));
+        if (known && piece.ends_stream && !commented) {
+            out += cost_comment_block(record_.request_id, shown_cost(*charged),
+                                      format_nanos(charged->available_nanos));
+            commented = true;
+        }
+        out += piece.event.raw;
+    }
+    tail_.clear();
+    return out;
 }
 
 void Exchange::add_flag(std::string_view flag) {

@@ -5,6 +5,7 @@
 #include "creditgate/auth/api_key.hpp"
 #include "creditgate/http/routing.hpp"
 #include "creditgate/proxy/exchange.hpp"
+#include "creditgate/proxy/model_list.hpp"
 #include "creditgate/shapes/chat_shape.hpp"
 #include "creditgate/shapes/completions_shape.hpp"
 #include "creditgate/shapes/embeddings_shape.hpp"
@@ -33,6 +34,15 @@ PublicApi::PublicApi(net::any_io_executor executor, const ConfigHolder& configs,
         .add(verb::get, "/v1/models",
              [this](const RouteIds&, const SessionPtr& session, Request& request,
                     AccessRecord& record) { list_models(session, request, record); })
+        .add(verb::get, "/v1/requests/{name}",
+             [this](const RouteIds&, const SessionPtr& session, Request& request,
+                    AccessRecord& record) { get_request_charge(session, request, record); })
+        .add(verb::get, "/v1/credits",
+             [this](const RouteIds&, const SessionPtr& session, Request& request,
+                    AccessRecord& record) { get_credits(session, request, record); })
+        .add(verb::get, "/v1/usage",
+             [this](const RouteIds&, const SessionPtr& session, Request& request,
+                    AccessRecord& record) { get_usage(session, request, record); })
         .add(verb::post, "/v1/chat/completions", exchange_route<ChatShape>())
         .add(verb::post, "/v1/completions", exchange_route<CompletionsShape>())
         .add(verb::post, "/v1/embeddings", exchange_route<EmbeddingsShape>())
@@ -87,12 +97,7 @@ void PublicApi::list_models(const SessionPtr& session, const Request& request,
 
 const std::string& PublicApi::models_body(const std::shared_ptr<const Config>& config) {
     if (config == models_config_) return models_body_;
-    nlohmann::json data = nlohmann::json::array();
-    for (const auto& [name, model] : config->models) {
-        data.push_back(
-            {{"id", name}, {"object", "model"}, {"created", 0}, {"owned_by", model.provider}});
-    }
-    models_body_ = nlohmann::json{{"object", "list"}, {"data", std::move(data)}}.dump();
+    models_body_ = models_list_body(*config);
     models_config_ = config;
     return models_body_;
 }

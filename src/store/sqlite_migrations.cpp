@@ -124,6 +124,15 @@ INSERT INTO allocations (entry_id, grant_id, amount_nanos)
   FROM c JOIN d ON c.account_id = d.account_id
   WHERE MIN(c.hi, d.hi) > MAX(c.hi - c.amount, d.hi - d.amount);
 )sql",
+    // v3: the token classes priced apart (cache writes, reasoning, images), so an entry shows
+    // what each class of its charge was; and a lookup of a request's charge by its id
+    // (GET /v1/requests/{id}). The index is partial: credits carry no request id.
+    R"sql(
+ALTER TABLE entries ADD COLUMN cache_write_tokens INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE entries ADD COLUMN reasoning_tokens INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE entries ADD COLUMN images INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX entries_request ON entries(request_id) WHERE request_id <> '';
+)sql",
 };
 static_assert(std::size(kMigrations) == SqliteStore::kSchemaVersion);
 

@@ -30,43 +30,51 @@ std::string flag_count(const char* flag) {
     return std::string("SUM(type = 'charge' AND instr(',' || flags || ',', ',") + flag + ",') > 0)";
 }
 
-// The key columns of each grouping (model, endpoint, account id, account name, day), then the
-// sums in the order read_sums() reads them.
+// The key columns of each grouping (model, endpoint, account id, account name, day, key id, key
+// name), then the sums in the order aggregate_usage() reads them.
 std::string aggregate_sql(EntryGrouping grouping, bool by_account) {
     const char* key = "";
     const char* group = "";
     switch (grouping) {
         case EntryGrouping::model_endpoint:
-            key = "model, endpoint, 0, '', 0";
+            key = "model, endpoint, 0, '', 0, 0, ''";
             group = "model, endpoint";
             break;
         case EntryGrouping::model:
-            key = "model, '', 0, '', 0";
+            key = "model, '', 0, '', 0, 0, ''";
             group = "model";
             break;
         case EntryGrouping::endpoint:
-            key = "'', endpoint, 0, '', 0";
+            key = "'', endpoint, 0, '', 0, 0, ''";
             group = "endpoint";
             break;
         case EntryGrouping::account:
-            key = "'', '', account_id, (SELECT name FROM accounts a WHERE a.id = account_id), 0";
+            key =
+                "'', '', account_id, (SELECT name FROM accounts a WHERE a.id = account_id), 0, 0, "
+                "''";
             group = "account_id";
             break;
         case EntryGrouping::day:
-            key = "'', '', 0, '', created_at_ms / 86400000";
+            key = "'', '', 0, '', created_at_ms / 86400000, 0, ''";
             group = "created_at_ms / 86400000";
+            break;
+        case EntryGrouping::key:
+            key =
+                "'', '', 0, '', 0, COALESCE(key_id, 0), "
+                "COALESCE((SELECT name FROM api_keys k WHERE k.id = key_id), '')";
+            group = "key_id";
             break;
     }
     return std::string("SELECT ") + key +
            ", SUM(type = 'charge'), SUM(type = 'void'), SUM(prompt_tokens), SUM(cached_tokens), "
            "SUM(completion_tokens), SUM(provider_cost_nanos), SUM(markup_nanos), "
-           "SUM(amount_nanos), " +
+           "SUM(amount_nanos), SUM(cache_write_tokens), SUM(reasoning_tokens), SUM(images), " +
            flag_count("estimated") + ", " + flag_count("overrun") + ", " + flag_count("abandoned") +
            ", " + flag_count("byok") + " FROM entries " + window_where(by_account) +
            "AND type IN ('charge', 'void') GROUP BY " + group;
 }
 
-constexpr std::size_t kGroupings = 5;
+constexpr std::size_t kGroupings = 6;
 
 const std::string& cached_aggregate_sql(EntryGrouping grouping, bool by_account) {
     // Built once: the statement cache is keyed by the text's address.
@@ -155,19 +163,24 @@ std::vector<EntryAggregate> SqliteStore::aggregate_usage(const EntryWindow& wind
         a.account_id = q.int64(2);
         a.account_name = q.text(3);
         a.day = q.int64(4);
+        a.key_id = q.int64(5);
+        a.key_name = q.text(6);
         auto& s = a.sums;
-        s.requests = q.int64(5);
-        s.voided = q.int64(6);
-        s.prompt_tokens = q.int64(7);
-        s.cached_tokens = q.int64(8);
-        s.completion_tokens = q.int64(9);
-        s.provider_cost_nanos = q.int64(10);
-        s.markup_nanos = q.int64(11);
-        s.amount_nanos = q.int64(12);
-        s.estimated = q.int64(13);
-        s.overrun = q.int64(14);
-        s.abandoned = q.int64(15);
-        s.byok = q.int64(16);
+        s.requests = q.int64(7);
+        s.voided = q.int64(8);
+        s.prompt_tokens = q.int64(9);
+        s.cached_tokens = q.int64(10);
+        s.completion_tokens = q.int64(11);
+        s.provider_cost_nanos = q.int64(12);
+        s.markup_nanos = q.int64(13);
+        s.amount_nanos = q.int64(14);
+        s.cache_write_tokens = q.int64(15);
+        s.reasoning_tokens = q.int64(16);
+        s.images = q.int64(17);
+        s.estimated = q.int64(18);
+        s.overrun = q.int64(19);
+        s.abandoned = q.int64(20);
+        s.byok = q.int64(21);
         out.push_back(std::move(a));
     }
     return out;

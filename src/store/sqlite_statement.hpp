@@ -102,7 +102,8 @@ struct SqliteStore::Cache {
 inline constexpr const char* kEntryColumns =
     "SELECT id, account_id, type, hold_id, key_id, request_id, model, endpoint, prompt_tokens, "
     "cached_tokens, completion_tokens, provider_cost_nanos, markup_nanos, amount_nanos, "
-    "balance_after_nanos, flags, reference, raw_usage, price_version, created_at_ms, actor "
+    "balance_after_nanos, flags, reference, raw_usage, price_version, created_at_ms, actor, "
+    "cache_write_tokens, reasoning_tokens, images "
     "FROM entries ";
 
 inline EntryRecord read_entry(const SqliteStore::Statement& q) {
@@ -128,6 +129,9 @@ inline EntryRecord read_entry(const SqliteStore::Statement& q) {
     e.price_version = q.text(18);
     e.created_at_ms = q.int64(19);
     e.actor = q.text(20);
+    e.cache_write_tokens = q.int64(21);
+    e.reasoning_tokens = q.int64(22);
+    e.images = q.int64(23);
     return e;
 }
 

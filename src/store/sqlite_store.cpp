@@ -252,9 +252,12 @@ std::int64_t SqliteStore::insert_entry(const EntryRecord& e) {
         "INSERT INTO entries (account_id, type, hold_id, key_id, request_id, model, endpoint, "
         "prompt_tokens, cached_tokens, completion_tokens, provider_cost_nanos, markup_nanos, "
         "amount_nanos, balance_after_nanos, flags, reference, raw_usage, price_version, "
-        "created_at_ms, actor, id) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        "created_at_ms, actor, id, cache_write_tokens, reasoning_tokens, images) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         .bind(21, given_id(e.id))
+        .bind(22, e.cache_write_tokens)
+        .bind(23, e.reasoning_tokens)
+        .bind(24, e.images)
         .bind(1, e.account_id)
         .bind_borrowed(2, e.type)
         .bind(3, e.hold_id)
@@ -295,6 +298,18 @@ std::vector<EntryRecord> SqliteStore::list_entries(std::int64_t account_id, int 
                   .bind(1, account_id)
                   .bind(2, before_id > 0 ? before_id : INT64_MAX)
                   .bind(3, static_cast<std::int64_t>(limit));
+    std::vector<EntryRecord> out;
+    while (q.step()) out.push_back(read_entry(q));
+    return out;
+}
+
+std::vector<EntryRecord> SqliteStore::find_request_entries(std::int64_t account_id,
+                                                           const std::string& request_id) {
+    // entries_request finds the request; the account must match, or the entry is not theirs.
+    static const std::string sql = std::string(kEntryColumns) +
+                                   "WHERE request_id = ? AND request_id <> '' AND account_id = ? "
+                                   "ORDER BY id";
+    auto& q = prepare(sql.c_str()).bind(1, request_id).bind(2, account_id);
     std::vector<EntryRecord> out;
     while (q.step()) out.push_back(read_entry(q));
     return out;

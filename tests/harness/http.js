@@ -154,11 +154,15 @@ export function chat(gateway, apiKey, body, headers = {}) {
   });
 }
 
-/** Splits SSE text into the data payloads of complete events. */
+/**
+ * Splits SSE text into the data payloads of complete events. A block without a data line (a
+ * comment such as creditgate's cost comment) is no event, as for any SSE client.
+ */
 export function sseData(text) {
-  return text.split('\n\n').filter((block) => block.trim() !== '')
-    .map((block) => block.split('\n').filter((line) => line.startsWith('data:'))
-      .map((line) => line.slice(5).replace(/^ /, '')).join('\n'));
+  return text.split('\n\n')
+    .map((block) => block.split('\n').filter((line) => line.startsWith('data:')))
+    .filter((lines) => lines.length > 0)
+    .map((lines) => lines.map((line) => line.slice(5).replace(/^ /, '')).join('\n'));
 }
 
 /**

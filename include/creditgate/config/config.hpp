@@ -96,6 +96,13 @@ struct LedgerSettings {
     EmptyReplyRule on_empty_reply = EmptyReplyRule::prompt_estimate;
 };
 
+// Where a non-streamed reply shows its cost ("expose_cost"). Headers always carry it; "usage"
+// also adds `usage.cost` to the body and to a stream's usage chunk.
+enum class CostExposure {
+    headers,  // "headers": x-creditgate-cost / x-creditgate-balance only (default)
+    usage,    // "usage": and usage.cost (a decimal string) in the reply
+};
+
 struct Config {
     ListenAddress listen{"127.0.0.1", 8080};
     ListenAddress admin_listen{"127.0.0.1", 8081};
@@ -106,6 +113,7 @@ struct Config {
     int threads = 0;  // resolved: 0 in the file becomes the number of cores
     Limits limits;
     Markup markup;
+    CostExposure expose_cost = CostExposure::headers;
     std::map<std::string, ProviderConfig> providers;
     std::map<std::string, ModelConfig> models;
     std::string price_version;  // short hex digest of markup + models, recorded on each entry

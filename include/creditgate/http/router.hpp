@@ -2,7 +2,8 @@
 // One router for both listeners. A route is a method and a path pattern; a path that matches
 // some pattern but not under the request's method is a 405 whose Allow header lists exactly the
 // methods registered for it. Paths match segment by segment, exactly (no trailing slash, no
-// empty segments); `{id}` matches a positive decimal integer.
+// empty segments); `{id}` matches a positive decimal integer, `{name}` any one segment (not
+// captured: the handler reads it from the path, e.g. a request id).
 #include <boost/beast/http/verb.hpp>
 #include <cstdint>
 #include <functional>

@@ -167,6 +167,10 @@ class Ledger {
     void get_account(std::int64_t account_id, Callback<std::optional<AccountBalance>> done);
     void list_entries(std::int64_t account_id, int limit, std::int64_t before_id,
                       Callback<EntriesOutcome> done);
+    // The entries of one request of the account (oldest first; empty when it has none: unknown,
+    // still in flight, or another account's).
+    void find_request_entries(std::int64_t account_id, std::string request_id,
+                              Callback<EntriesOutcome> done);
     void credit(CreditRequest request, Callback<CreditOutcome> done);
     // Ends holds past their deadline and expires grants past their expiry, as of the clock.
     // Reports how many of each were resolved (holds + grants).

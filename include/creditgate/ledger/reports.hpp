@@ -9,6 +9,7 @@
 // started, so the chunks add up to one consistent snapshot. Callbacks run on the writer
 // thread: they must not block (post to your own executor).
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,9 +70,10 @@ struct StatementOutcome {
     Statement statement;
 };
 
-// Usage over all accounts: one row per group (the key fields of the grouping are set), the
+// Usage over all accounts, or one: one row per group (the key fields of the grouping are set), the
 // largest total first (by day: oldest first), and their sum.
 struct UsageReport {
+    std::optional<std::int64_t> account_id;  // empty: all accounts
     ReportPeriod period;
     EntryGrouping group_by = EntryGrouping::model;
     std::int64_t as_of_entry_id = 0;
@@ -89,7 +91,9 @@ bool add_sums(UsageSums& into, const UsageSums& more);
 
 void build_statement(Ledger& ledger, std::int64_t account_id, ReportPeriod period,
                      Callback<StatementOutcome> done, ReportLimits limits = {});
+// account_id: one account's usage (account_not_found when it does not exist), or all.
 void build_usage(Ledger& ledger, ReportPeriod period, EntryGrouping group_by,
-                 Callback<UsageOutcome> done, ReportLimits limits = {});
+                 std::optional<std::int64_t> account_id, Callback<UsageOutcome> done,
+                 ReportLimits limits = {});
 
 }  // namespace creditgate

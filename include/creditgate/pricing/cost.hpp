@@ -69,6 +69,10 @@ struct CostOutcome {
 // Every product is taken in 128-bit integers and every class is rounded up on its own.
 CostOutcome compute_cost(const ModelPrice& price, const Markup& markup, const TokenCounts& tokens);
 
+// The mark-up on a provider amount, as compute_cost adds it: ceil(provider * percent / 100)
+// + fixed; total = provider + markup (GET /v1/models shows each price this way).
+CostOutcome apply_markup(std::int64_t provider_nanos, const Markup& markup);
+
 // The dearest per-token class the entry prices.
 std::int64_t dearest_class_nanos_per_mtok(const ModelPrice& price);
 

@@ -56,6 +56,9 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     // Ends the hold without a charge; returns the release's sequence number (0: nothing to
     // wait for). A reply that tells the client "nothing charged" waits for it to be durable.
     WriteSeq release_hold();
+    // The tail's bytes: with the charge known (ok), the cost comment goes right before the
+    // stream's last event and, with "expose_cost": "usage", the cost into its usage event.
+    std::string take_tail(const SettleOutcome* charged);
     void finish_log(int status);
     void add_flag(std::string_view flag);
     bool past_deadline() const { return std::chrono::steady_clock::now() >= deadline_; }
@@ -86,7 +89,13 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
 
     SseParser sse_;
     std::vector<SseEvent> events_;
-    std::string tail_;  // from the usage event on: written only once the charge is durable
+    // From the usage event on: written only once the charge is durable. Kept as events so the
+    // cost can still be added to them.
+    struct TailPiece {
+        SseEvent event;  // raw bytes only for what is not a whole event (a remainder, an error)
+        bool ends_stream = false;
+    };
+    std::vector<TailPiece> tail_;
     bool in_tail_ = false;
     bool finished_ = false;  // the reply's ending is decided (charge, release or abort)
 };

@@ -21,10 +21,18 @@ class PublicApi final : public RequestHandler {
     using SessionPtr = std::shared_ptr<HttpSession>;
     // Health is not logged and needs no key; every other route answers 401 without one.
     void health(const SessionPtr& session, const AccessRecord& record);
-    void fail(const SessionPtr& session, AccessRecord& record, const ApiError& error);
+    // Static: they also run from ledger callbacks, which must not need this object.
+    static void fail(const SessionPtr& session, AccessRecord& record, const ApiError& error);
     std::optional<KeyIdentity> authenticate(const SessionPtr& session, const Request& request,
                                             AccessRecord& record);
     void list_models(const SessionPtr& session, const Request& request, AccessRecord& record);
+    // The caller's own account, seen with their key (caller_account.cpp): one request's
+    // charge, their credits, their usage report.
+    void get_request_charge(const SessionPtr& session, const Request& request,
+                            AccessRecord& record);
+    void get_credits(const SessionPtr& session, const Request& request, AccessRecord& record);
+    void get_usage(const SessionPtr& session, const Request& request, AccessRecord& record);
+    static void answer(const SessionPtr& session, AccessRecord& record, Response&& reply);
     // Every metered endpoint: authenticate, then one exchange with the endpoint's shape.
     void start_exchange(const SessionPtr& session, Request& request, AccessRecord& record,
                         std::unique_ptr<Shape> shape);

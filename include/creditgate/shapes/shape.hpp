@@ -37,6 +37,13 @@ struct EventVerdict {
     bool ends_stream = false;
 };
 
+// What a request cost, as the caller is shown it: decimal credits (format_nanos).
+struct ShownCost {
+    std::string total;     // what the account was debited
+    std::string provider;  // the provider's list price
+    std::string markup;    // the operator's margin
+};
+
 class Shape {
   public:
     virtual ~Shape() = default;
@@ -83,6 +90,15 @@ class Shape {
     // The estimate of output tokens when usage is missing: the output counted with that
     // tokenizer where the shape can, else output_bytes().
     virtual std::int64_t output_tokens_estimate() const { return output_bytes(); }
+
+    // With "expose_cost": "usage", the charge is added to the reply where the shape reports
+    // usage, as a decimal string `cost` (the client already has every other byte as the
+    // provider sent it). A shape without a usage object leaves the reply as it is.
+    // A whole 2xx body, once its charge is known:
+    virtual void add_cost_to_body(std::string& /*body*/, const ShownCost& /*cost*/) {}
+    // An event of the stream's tail (from starts_tail on), once the charge is known: the shape
+    // adds the cost if this is the event that carries usage.
+    virtual void add_cost_to_usage_event(SseEvent& /*event*/, const ShownCost& /*cost*/) {}
 
     // An error in the shape's own format (the OpenAI shape for OpenAI APIs).
     virtual std::string error_body(const ApiError& error) const { return error.body(); }

@@ -23,7 +23,7 @@ struct EntryWindow {
     std::int64_t max_entry_id = 0;
 };
 
-enum class EntryGrouping { model_endpoint, model, endpoint, account, day };
+enum class EntryGrouping { model_endpoint, model, endpoint, account, day, key };
 
 // Sums over the charges of a group, and the count of its abandoned holds that were voided.
 struct UsageSums {
@@ -32,6 +32,9 @@ struct UsageSums {
     std::int64_t prompt_tokens = 0;  // cached tokens included, as in the OpenAI shape
     std::int64_t cached_tokens = 0;
     std::int64_t completion_tokens = 0;
+    std::int64_t cache_write_tokens = 0;  // part of prompt_tokens
+    std::int64_t reasoning_tokens = 0;    // part of completion_tokens
+    std::int64_t images = 0;
     std::int64_t provider_cost_nanos = 0;
     std::int64_t markup_nanos = 0;
     std::int64_t amount_nanos = 0;  // signed like the entries: minus what was debited
@@ -48,7 +51,9 @@ struct EntryAggregate {
     std::string endpoint;
     std::int64_t account_id = 0;
     std::string account_name;
-    std::int64_t day = 0;  // days since 1970-01-01, UTC
+    std::int64_t day = 0;     // days since 1970-01-01, UTC
+    std::int64_t key_id = 0;  // 0: no key (an entry an admin made)
+    std::string key_name;
     UsageSums sums;
 };
 

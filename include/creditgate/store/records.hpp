@@ -85,6 +85,9 @@ struct EntryRecord {
     std::int64_t prompt_tokens = 0;
     std::int64_t cached_tokens = 0;
     std::int64_t completion_tokens = 0;
+    std::int64_t cache_write_tokens = 0;  // part of prompt_tokens, like cached_tokens
+    std::int64_t reasoning_tokens = 0;    // part of completion_tokens
+    std::int64_t images = 0;
     std::int64_t provider_cost_nanos = 0;
     std::int64_t markup_nanos = 0;
     std::int64_t amount_nanos = 0;  // signed: + credits the account, - debits it

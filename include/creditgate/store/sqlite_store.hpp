@@ -58,6 +58,8 @@ class SqliteStore final : public Store {
     std::vector<EntryRecord> list_entries(std::int64_t account_id, int limit,
                                           std::int64_t before_id) override;
 
+    std::vector<EntryRecord> find_request_entries(std::int64_t account_id,
+                                                  const std::string& request_id) override;
     std::optional<IdempotencyRecord> find_idempotency(const std::string& scope,
                                                       const std::string& key) override;
     void insert_idempotency(const IdempotencyRecord& record) override;
@@ -79,7 +81,7 @@ class SqliteStore final : public Store {
                                                 EntryGrouping grouping) override;
     std::vector<EntryRecord> list_balance_entries(const EntryWindow& window) override;
 
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     class Statement;  // internal to src/store
 

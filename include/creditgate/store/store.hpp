@@ -65,6 +65,11 @@ class Store {
     virtual std::vector<EntryRecord> list_entries(std::int64_t account_id, int limit,
                                                   std::int64_t before_id) = 0;
 
+    // The account's entries carrying this request id (its charge or void, and a late charge),
+    // oldest first; none for another account's request.
+    virtual std::vector<EntryRecord> find_request_entries(std::int64_t account_id,
+                                                          const std::string& request_id) = 0;
+
     virtual std::optional<IdempotencyRecord> find_idempotency(const std::string& scope,
                                                               const std::string& key) = 0;
     virtual void insert_idempotency(const IdempotencyRecord& record) = 0;

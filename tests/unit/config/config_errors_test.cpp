@@ -57,6 +57,9 @@ const std::vector<ErrorCase>& error_cases() {
             [](json& d) { d["limts"] = json::object(); }, "limts",
             "unknown field \"limts\" (did you mean \"limits\"?)"),
         row(
+            "ExposeCostIsHeadersOrUsage", [](json& d) { d["expose_cost"] = "body"; }, "expose_cost",
+            "must be \"headers\" or \"usage\""),
+        row(
             "MistypedFieldIsRejectedWithItsPath",
             [](json& d) {
                 mini(d)["inptu"] = mini(d)["input"];

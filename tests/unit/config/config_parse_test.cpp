@@ -107,11 +107,20 @@ TEST(ConfigParse, OptionalSectionsTakeTheirDefaults) {
     EXPECT_EQ(config.limits.shutdown_grace_ms, defaults.shutdown_grace_ms);
     EXPECT_EQ(config.markup.percent_nanos, 0);
     EXPECT_EQ(config.markup.fixed_nanos, 0);
+    EXPECT_EQ(config.expose_cost, CostExposure::headers);
     EXPECT_EQ(config.providers.at("openai").api_key, "");
 
     const ModelConfig& mini = config.models.at("gpt-4o-mini");
     EXPECT_EQ(mini.upstream_model, "gpt-4o-mini");
     EXPECT_EQ(mini.price.cached_input_nanos_per_mtok, mini.price.input_nanos_per_mtok);
+}
+
+TEST(ConfigParse, ExposeCostUsageAddsTheCostToUsageObjects) {
+    json document = base_config();
+    document["expose_cost"] = "usage";
+    EXPECT_EQ(parse(document).expose_cost, CostExposure::usage);
+    document["expose_cost"] = "headers";
+    EXPECT_EQ(parse(document).expose_cost, CostExposure::headers);
 }
 
 TEST(ConfigParse, EmptyOptionalObjectsTakeTheirDefaults) {

@@ -53,7 +53,8 @@ class ReportsTest : public LedgerTest {
     UsageOutcome usage(std::int64_t from_ms, std::int64_t to_ms, EntryGrouping group_by,
                        ReportLimits limits = {}) {
         return await<UsageOutcome>([&](auto done) {
-            build_usage(*ledger_, {from_ms, to_ms}, group_by, std::move(done), limits);
+            build_usage(*ledger_, {from_ms, to_ms}, group_by, std::nullopt, std::move(done),
+                        limits);
         });
     }
     // What the ledger itself lists for [from, to): the sum of the entries' amounts.

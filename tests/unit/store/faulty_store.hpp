@@ -113,6 +113,11 @@ class FaultyStore final : public Store {
         return inner_->list_entries(account_id, limit, before_id);
     }
 
+    std::vector<EntryRecord> find_request_entries(std::int64_t account_id,
+                                                  const std::string& request_id) override {
+        return inner_->find_request_entries(account_id, request_id);
+    }
+
     std::optional<IdempotencyRecord> find_idempotency(const std::string& scope,
                                                       const std::string& key) override {
         return inner_->find_idempotency(scope, key);

@@ -1,5 +1,6 @@
-// Schema migrations: a version-1 file (as the first release wrote it) opens under version 2
-// with its money intact, its top-ups turned into buckets and its charges allocated to them.
+// Schema migrations: a version-1 file (as the first release wrote it) opens under the current
+// version with its money intact, its top-ups turned into buckets and its charges allocated to
+// them, and its entries readable next to new ones that record every token class.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -155,6 +156,52 @@ INSERT INTO holds VALUES (4, 1, 1, 'r4', 'm', '/v1/chat/completions', 20, 'open'
     auto report = verify_ledger(reader);
     for (const auto& line : report.discrepancies) ADD_FAILURE() << line;
     EXPECT_EQ(report.money_in_nanos - report.money_out_nanos, 30 - 15);
+}
+
+TEST_F(MigrationTest, OldEntriesHaveNoneOfTheNewClassesAndNewChargesKeepThem) {
+    write_version1(R"sql(
+INSERT INTO accounts VALUES (1, 'a', 1);
+INSERT INTO entries (id, account_id, type, amount_nanos, balance_after_nanos, created_at_ms)
+  VALUES (1, 1, 'topup', 1000000, 1000000, 1);
+)sql");
+    Ledger ledger(std::make_unique<SqliteStore>(path(), Durability::process));
+    ledger.start();
+    HoldRequest hold;
+    hold.account_id = 1;
+    hold.key_id = 1;
+    hold.request_id = "req_classes";
+    hold.model = "m";
+    hold.endpoint = "/v1/chat/completions";
+    hold.amount_nanos = 500;
+    hold.quote_provider_nanos = 500;
+    const auto held = await<HoldOutcome>([&](auto done) { ledger.hold(hold, std::move(done)); });
+    ASSERT_EQ(held.result, LedgerResult::ok);
+    Charge charge;
+    charge.tokens = TokenCounts{100, 20, 50, 10, 30, 2};
+    charge.cost = Cost{300, 30, 330};
+    const auto settled = await<SettleOutcome>(
+        [&](auto done) { ledger.settle(held.hold_id, charge, std::move(done)); });
+    ASSERT_EQ(settled.result, LedgerResult::ok);
+
+    const auto found = await<EntriesOutcome>(
+        [&](auto done) { ledger.find_request_entries(1, "req_classes", std::move(done)); });
+    ASSERT_EQ(found.entries.size(), 1u);
+    const auto& entry = found.entries[0];
+    EXPECT_EQ(entry.cached_tokens, 20);
+    EXPECT_EQ(entry.cache_write_tokens, 10);
+    EXPECT_EQ(entry.reasoning_tokens, 30);
+    EXPECT_EQ(entry.images, 2);
+    // Another account never finds it.
+    EXPECT_TRUE(await<EntriesOutcome>([&](auto done) {
+                    ledger.find_request_entries(2, "req_classes", std::move(done));
+                }).entries.empty());
+
+    const auto listed =
+        await<EntriesOutcome>([&](auto done) { ledger.list_entries(1, 10, 0, std::move(done)); });
+    ASSERT_EQ(listed.entries.size(), 2u);
+    const auto& old = listed.entries.back();  // the version-1 top-up
+    EXPECT_EQ(old.cache_write_tokens + old.reasoning_tokens + old.images, 0);
+    ledger.stop();
 }
 
 TEST_F(MigrationTest, AFileFromANewerBinaryIsRefused) {

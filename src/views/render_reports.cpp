@@ -1,13 +1,13 @@
-#include "creditgate/admin/render_reports.hpp"
+#include "creditgate/views/render_reports.hpp"
 
 #include <algorithm>
 
 #include <array>
 #include <vector>
 
-#include "creditgate/admin/render.hpp"
-#include "creditgate/admin/time_text.hpp"
 #include "creditgate/pricing/decimal.hpp"
+#include "creditgate/views/render.hpp"
+#include "creditgate/views/time_text.hpp"
 
 namespace creditgate {
 
@@ -27,6 +27,9 @@ void put_sums(nlohmann::json& out, const UsageSums& s) {
     out["prompt_tokens"] = s.prompt_tokens;
     out["cached_tokens"] = s.cached_tokens;
     out["completion_tokens"] = s.completion_tokens;
+    out["cache_write_tokens"] = s.cache_write_tokens;
+    out["reasoning_tokens"] = s.reasoning_tokens;
+    out["images"] = s.images;
     out["provider_cost"] = format_nanos(s.provider_cost_nanos);
     out["markup"] = format_nanos(s.markup_nanos);
     out["total"] = format_nanos(total_of(s));
@@ -66,11 +69,14 @@ std::string num(std::int64_t value) {
 }
 
 // The sum columns shared by both CSVs.
-constexpr std::array<std::string_view, 17> kSumHeader = {"requests",
+constexpr std::array<std::string_view, 20> kSumHeader = {"requests",
                                                          "voided",
                                                          "prompt_tokens",
                                                          "cached_tokens",
                                                          "completion_tokens",
+                                                         "cache_write_tokens",
+                                                         "reasoning_tokens",
+                                                         "images",
                                                          "provider_cost",
                                                          "provider_cost_nanos",
                                                          "markup",
@@ -100,6 +106,9 @@ std::vector<std::string> sum_fields(const UsageSums& s) {
             num(s.prompt_tokens),
             num(s.cached_tokens),
             num(s.completion_tokens),
+            num(s.cache_write_tokens),
+            num(s.reasoning_tokens),
+            num(s.images),
             format_nanos(s.provider_cost_nanos),
             num(s.provider_cost_nanos),
             format_nanos(s.markup_nanos),
@@ -135,6 +144,8 @@ std::vector<std::string> key_header(EntryGrouping grouping) {
             return {"account_id", "account_name"};
         case EntryGrouping::day:
             return {"day"};
+        case EntryGrouping::key:
+            return {"key_id", "key_name"};
     }
     return {};
 }
@@ -151,6 +162,8 @@ std::vector<std::string> key_values(EntryGrouping grouping, const EntryAggregate
             return {num(a.account_id), a.account_name};
         case EntryGrouping::day:
             return {format_day(a.day)};
+        case EntryGrouping::key:
+            return {a.key_id ? num(a.key_id) : std::string(), a.key_name};
     }
     return {};
 }
@@ -169,6 +182,8 @@ const char* to_string(EntryGrouping grouping) {
             return "account";
         case EntryGrouping::day:
             return "day";
+        case EntryGrouping::key:
+            return "key";
     }
     return "model";
 }
@@ -310,17 +325,23 @@ nlohmann::json usage_json(const UsageReport& r) {
             case EntryGrouping::day:
                 row["day"] = format_day(a.day);
                 break;
+            case EntryGrouping::key:
+                row["key_id"] = a.key_id ? nlohmann::json(a.key_id) : nlohmann::json();
+                row["key_name"] = a.key_name;
+                break;
         }
         put_sums(row, a.sums);
         data.push_back(std::move(row));
     }
     nlohmann::json totals = nlohmann::json::object();
     put_sums(totals, r.totals);
-    nlohmann::json out = {{"object", "usage_report"},
-                          {"group_by", to_string(r.group_by)},
-                          {"data", std::move(data)},
-                          {"totals", std::move(totals)},
-                          {"as_of_entry_id", r.as_of_entry_id}};
+    nlohmann::json out = {
+        {"object", "usage_report"},
+        {"account_id", r.account_id ? nlohmann::json(*r.account_id) : nlohmann::json()},
+        {"group_by", to_string(r.group_by)},
+        {"data", std::move(data)},
+        {"totals", std::move(totals)},
+        {"as_of_entry_id", r.as_of_entry_id}};
     put_period(out, r.period);
     return out;
 }

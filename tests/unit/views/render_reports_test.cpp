@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "creditgate/admin/render_reports.hpp"
+#include "creditgate/views/render_reports.hpp"
 
 namespace creditgate {
 

@@ -1,4 +1,4 @@
-#include "creditgate/admin/time_text.hpp"
+#include "creditgate/views/time_text.hpp"
 
 #include <fmt/chrono.h>
 

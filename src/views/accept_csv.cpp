@@ -1,4 +1,4 @@
-#include "creditgate/admin/accept_csv.hpp"
+#include "creditgate/views/accept_csv.hpp"
 
 #include <algorithm>
 #include <boost/beast/core/string.hpp>

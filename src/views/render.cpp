@@ -1,8 +1,10 @@
-#include "creditgate/admin/render.hpp"
+#include "creditgate/views/render.hpp"
 
-#include "creditgate/admin/time_text.hpp"
+#include <algorithm>
+
 #include "creditgate/pricing/decimal.hpp"
 #include "creditgate/store/store.hpp"
+#include "creditgate/views/time_text.hpp"
 
 namespace creditgate {
 
@@ -53,14 +55,64 @@ nlohmann::json key_json(const KeyRecord& k) {
                                            : nlohmann::json()}};
 }
 
-nlohmann::json entry_json(const EntryRecord& e) {
-    nlohmann::json flags = nlohmann::json::array();
-    for (std::size_t start = 0; start < e.flags.size();) {
-        auto comma = e.flags.find(',', start);
-        if (comma == std::string::npos) comma = e.flags.size();
-        flags.push_back(e.flags.substr(start, comma - start));
+namespace {
+
+void add_flag_words(nlohmann::json& flags, const std::string& text) {
+    for (std::size_t start = 0; start < text.size();) {
+        auto comma = text.find(',', start);
+        if (comma == std::string::npos) comma = text.size();
+        auto word = text.substr(start, comma - start);
+        if (std::find(flags.begin(), flags.end(), word) == flags.end()) flags.push_back(word);
         start = comma + 1;
     }
+}
+
+}  // namespace
+
+nlohmann::json request_charge_json(const std::vector<EntryRecord>& entries) {
+    const EntryRecord& first = entries.front();
+    const EntryRecord& usage = entries.back();
+    std::int64_t provider_nanos = 0, markup_nanos = 0, amount_nanos = 0;
+    nlohmann::json flags = nlohmann::json::array();
+    for (const auto& e : entries) {
+        // Entries of one request are a charge and at most a late charge: far from overflowing.
+        provider_nanos += e.provider_cost_nanos;
+        markup_nanos += e.markup_nanos;
+        amount_nanos += e.amount_nanos;
+        add_flag_words(flags, e.flags);
+    }
+    return {{"object", "request_charge"},
+            {"request_id", first.request_id},
+            {"model", first.model},
+            {"endpoint", first.endpoint},
+            {"key_id", first.key_id ? nlohmann::json(*first.key_id) : nlohmann::json()},
+            {"created_at", format_time_ms(first.created_at_ms)},
+            {"tokens",
+             {{"prompt_tokens", usage.prompt_tokens},
+              {"cached_tokens", usage.cached_tokens},
+              {"cache_write_tokens", usage.cache_write_tokens},
+              {"completion_tokens", usage.completion_tokens},
+              {"reasoning_tokens", usage.reasoning_tokens},
+              {"images", usage.images}}},
+            {"provider_cost", format_nanos(provider_nanos)},
+            {"markup", format_nanos(markup_nanos)},
+            {"total", format_nanos(-amount_nanos)},
+            {"provider_cost_nanos", provider_nanos},
+            {"markup_nanos", markup_nanos},
+            {"total_nanos", -amount_nanos},
+            {"flags", std::move(flags)},
+            {"price_version",
+             usage.price_version.empty() ? nlohmann::json() : nlohmann::json(usage.price_version)},
+            {"entry_ids", [&] {
+                 nlohmann::json ids = nlohmann::json::array();
+                 for (const auto& e : entries) ids.push_back(e.id);
+                 return ids;
+             }()}};
+}
+
+nlohmann::json entry_json(const EntryRecord& e) {
+    nlohmann::json flags = nlohmann::json::array();
+    add_flag_words(flags, e.flags);
     nlohmann::json raw_usage = nullptr;
     if (!e.raw_usage.empty()) raw_usage = nlohmann::json::parse(e.raw_usage, nullptr, false);
     if (raw_usage.is_discarded()) raw_usage = e.raw_usage;
@@ -76,6 +128,9 @@ nlohmann::json entry_json(const EntryRecord& e) {
             {"prompt_tokens", e.prompt_tokens},
             {"cached_tokens", e.cached_tokens},
             {"completion_tokens", e.completion_tokens},
+            {"cache_write_tokens", e.cache_write_tokens},
+            {"reasoning_tokens", e.reasoning_tokens},
+            {"images", e.images},
             {"provider_cost", format_nanos(e.provider_cost_nanos)},
             {"markup", format_nanos(e.markup_nanos)},
             {"amount", format_nanos(e.amount_nanos)},

@@ -15,7 +15,7 @@ std::string statement_csv(const Statement& statement);
 nlohmann::json usage_json(const UsageReport& report);
 std::string usage_csv(const UsageReport& report);
 
-// "model", "endpoint", "account", "day" ("model_endpoint" for the statement's lines).
+// "model", "endpoint", "account", "day", "key" ("model_endpoint" for the statement's lines).
 const char* to_string(EntryGrouping grouping);
 // Days since 1970-01-01 as "YYYY-MM-DD".
 std::string format_day(std::int64_t day);
