@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "anthropic_messages.hpp"
 #include "chat_completions.hpp"
 
 namespace creditgate::mock {
@@ -26,6 +27,9 @@ Reply not_found(const Request& request) {
 Reply route_openai(const Request& request, std::string_view path) {
     if (path == "/v1/chat/completions" && request.method() == http::verb::post) {
         return chat_completions_reply(request);
+    }
+    if (path == "/v1/messages" && request.method() == http::verb::post) {
+        return anthropic_messages_reply(request);
     }
     return not_found(request);
 }
