@@ -10,10 +10,26 @@ namespace creditgate {
 namespace {
 
 constexpr std::array<std::string_view, 21> kNeverForwarded = {
-    "authorization", "proxy-authorization", "api-key",        "x-api-key",        "cookie",
-    "host",          "connection",          "keep-alive",     "proxy-connection", "te",
-    "trailer",       "transfer-encoding",   "upgrade",        "content-length",   "accept-encoding",
-    "expect",        "openai-organization", "openai-project", "x-request-id",     "forwarded",
+    "authorization",
+    "proxy-authorization",
+    "api-key",
+    "x-api-key",
+    "cookie",
+    "host",
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "content-length",
+    "accept-encoding",
+    "expect",
+    "openai-organization",
+    "openai-project",
+    "x-request-id",
+    "forwarded",
     "anthropic-version",  // set from the provider's anthropic_version
 };
 

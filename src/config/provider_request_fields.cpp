@@ -32,8 +32,7 @@ bool is_header_token(const std::string& name) {
 std::vector<std::pair<std::string, std::string>> parse_extra_headers(const nlohmann::json& value,
                                                                      const std::string& path) {
     if (!value.is_object() || value.size() > kMaxExtraHeaders) {
-        throw ConfigError(path, "must be an object of at most " +
-                                    std::to_string(kMaxExtraHeaders) +
+        throw ConfigError(path, "must be an object of at most " + std::to_string(kMaxExtraHeaders) +
                                     " headers, like {\"x-portkey-provider\": \"openai\"}");
     }
     std::vector<std::pair<std::string, std::string>> headers;
@@ -77,8 +76,9 @@ std::string parse_query(const nlohmann::json& value, const std::string& path) {
     for (const auto& item : value.items()) {
         const std::string item_path = entry_path(path, item.key());
         if (item.key().empty() || has_control_character(item.key())) {
-            throw ConfigError(item_path, "a parameter name must be non-empty, without control "
-                                         "characters");
+            throw ConfigError(item_path,
+                              "a parameter name must be non-empty, without control "
+                              "characters");
         }
         const std::string text = require_string(item.value(), item_path);
         if (has_control_character(text)) {

@@ -47,9 +47,9 @@ std::int64_t block_bytes(const json& block, int depth) {
         std::int64_t total = 0;
         for (const auto& [key, value] : block.items()) {
             if (key == "type") continue;
-            total = saturating_add(total, key == "text" ? text_bytes(value)
-                                                        : to_count(key.size()) +
-                                                              serialized_bytes(value));
+            total = saturating_add(total, key == "text"
+                                              ? text_bytes(value)
+                                              : to_count(key.size()) + serialized_bytes(value));
         }
         return total;
     }
@@ -59,9 +59,9 @@ std::int64_t block_bytes(const json& block, int depth) {
         std::int64_t total = kTokensPerMessageAllowance;
         for (const auto& [key, value] : block.items()) {
             if (key == "type") continue;
-            total = saturating_add(total, key == "content" ? content_bytes(value, depth + 1)
-                                                           : to_count(key.size()) +
-                                                                 serialized_bytes(value));
+            total = saturating_add(total, key == "content"
+                                              ? content_bytes(value, depth + 1)
+                                              : to_count(key.size()) + serialized_bytes(value));
         }
         return total;
     }

@@ -43,10 +43,10 @@ ApiError wrong_endpoint_error(const ModelConfig& model, ProviderKind kind) {
     const std::string served_by = kind == ProviderKind::anthropic
                                       ? "POST /v1/messages (the Anthropic Messages API)"
                                       : "the OpenAI endpoints (POST /v1/chat/completions)";
-    return api_error(ErrorCode::invalid_request,
-                     "The model '" + model.name + "' is served by " + served_by +
-                         ", not by this endpoint.",
-                     "model");
+    return api_error(
+        ErrorCode::invalid_request,
+        "The model '" + model.name + "' is served by " + served_by + ", not by this endpoint.",
+        "model");
 }
 
 // A request must end before its hold does, so that its charge meets an open hold: the hold's
@@ -426,7 +426,8 @@ void Exchange::fail_before_reply(const ApiError& error) {
 
 void Exchange::stamp_request_id(http::fields& fields) const {
     fields.set("x-request-id", record_.request_id);
-    if (const char* extra = shape_->extra_request_id_header()) fields.set(extra, record_.request_id);
+    if (const char* extra = shape_->extra_request_id_header())
+        fields.set(extra, record_.request_id);
 }
 
 // A charge is never dropped: it is decided in memory now (the ledger takes it even after the

@@ -89,7 +89,8 @@ std::optional<AnthropicUsage> anthropic_usage_from_json(const json& usage) {
         split != usage.end() && split->is_object()) {
         out.cache_creation_1h_tokens = count_field(*split, "ephemeral_1h_input_tokens");
     }
-    if (nested_within(usage, 32)) out.raw = usage.dump(-1, ' ', false, json::error_handler_t::replace);
+    if (nested_within(usage, 32))
+        out.raw = usage.dump(-1, ' ', false, json::error_handler_t::replace);
     return out;
 }
 

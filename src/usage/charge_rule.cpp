@@ -31,9 +31,9 @@ Bill bill_for(const BillInputs& in) {
             priced.prompt_tokens -= cache_1h;
             const bool fits =
                 check.unaccounted_tokens <= std::numeric_limits<std::int64_t>::max() - cache_1h;
-            const auto cost =
-                fits ? compute_cost(in.price, in.markup, priced, check.unaccounted_tokens + cache_1h)
-                     : CostOutcome{CostResult::overflow, {}, false};
+            const auto cost = fits ? compute_cost(in.price, in.markup, priced,
+                                                  check.unaccounted_tokens + cache_1h)
+                                   : CostOutcome{CostResult::overflow, {}, false};
             if (cost.result == CostResult::ok) {
                 if (cost.unpriced_class || cache_1h > 0) add_flag(bill.flags, "unpriced_class");
                 bill.tokens = counts;

@@ -64,14 +64,22 @@ ModelRoute route_model(std::string_view model) {
 
 const char* error_type_for(unsigned status) {
     switch (status) {
-        case 400: return "invalid_request_error";
-        case 401: return "authentication_error";
-        case 403: return "permission_error";
-        case 404: return "not_found_error";
-        case 413: return "request_too_large";
-        case 429: return "rate_limit_error";
-        case 529: return "overloaded_error";
-        default: return "api_error";
+        case 400:
+            return "invalid_request_error";
+        case 401:
+            return "authentication_error";
+        case 403:
+            return "permission_error";
+        case 404:
+            return "not_found_error";
+        case 413:
+            return "request_too_large";
+        case 429:
+            return "rate_limit_error";
+        case 529:
+            return "overloaded_error";
+        default:
+            return "api_error";
     }
 }
 
@@ -101,8 +109,8 @@ std::string next_message_id() {
 }
 
 json message_object(const std::string& model, const json& content, const json& stop_reason) {
-    return {{"id", next_message_id()}, {"type", "message"},       {"role", "assistant"},
-            {"model", model},          {"content", content},      {"stop_reason", stop_reason},
+    return {{"id", next_message_id()}, {"type", "message"},  {"role", "assistant"},
+            {"model", model},          {"content", content}, {"stop_reason", stop_reason},
             {"stop_sequence", nullptr}};
 }
 
@@ -120,9 +128,10 @@ std::vector<StreamEvent> stream_events(const std::string& model, const ModelRout
     // totals (cumulative): summing them would count the prompt twice.
     if (usage) start["usage"] = usage_json(route.usage, 1);
     events.push_back(sse("message_start", {{"type", "message_start"}, {"message", start}}));
-    events.push_back(sse("content_block_start", {{"type", "content_block_start"},
-                                                 {"index", 0},
-                                                 {"content_block", {{"type", "text"}, {"text", ""}}}}));
+    events.push_back(
+        sse("content_block_start", {{"type", "content_block_start"},
+                                    {"index", 0},
+                                    {"content_block", {{"type", "text"}, {"text", ""}}}}));
     events.push_back(sse("ping", {{"type", "ping"}}));
     std::size_t pieces = kHelloPieces.size();
     if (route.behaviour == Behaviour::cutoff) pieces = kCutoffPieces;
@@ -180,17 +189,16 @@ Reply anthropic_messages_reply(const Request& request) {
     const bool stream = body.value("stream", false) == true;
     const ModelRoute route = route_model(model);
     if (route.behaviour == Behaviour::error) {
-        return anthropic_error_reply(route.error_status,
-                                     "mock error " + std::to_string(route.error_status),
-                                     keep_alive);
+        return anthropic_error_reply(
+            route.error_status, "mock error " + std::to_string(route.error_status), keep_alive);
     }
     if (stream) {
         Reply reply = stream_reply(stream_events(model, route), keep_alive);
         reply.close_after_events = route.behaviour == Behaviour::cutoff;
         return reply;
     }
-    json message = message_object(model, json::array({{{"type", "text"}, {"text", kHelloText}}}),
-                                  "end_turn");
+    json message =
+        message_object(model, json::array({{{"type", "text"}, {"text", kHelloText}}}), "end_turn");
     if (route.behaviour != Behaviour::no_usage) {
         message["usage"] = usage_json(route.usage, route.usage.output);
     }

@@ -47,7 +47,7 @@ struct ProviderConfig {
     ProviderKind kind = ProviderKind::openai;
     ProviderAuth auth = ProviderAuth::bearer;  // default by kind: bearer, or x-api-key
     std::string anthropic_version;             // anthropic kind: sent as anthropic-version
-    std::string scheme;  // "http" or "https"
+    std::string scheme;                        // "http" or "https"
     std::string host;
     std::uint16_t port = 0;  // defaulted from the scheme when the URL has none
     std::string base_path;   // path of base_url without a trailing '/', e.g. "/v1"

@@ -46,23 +46,36 @@ TEST(MessagesShape, ValidationNamesTheOffendingField) {
     EXPECT_EQ(param_of(R"({"max_tokens":5,"messages":[{"role":"user","content":"x"}]})"), "model");
     EXPECT_EQ(param_of(R"({"model":"m","messages":[{"role":"user","content":"x"}]})"),
               "max_tokens");
-    EXPECT_EQ(param_of(R"({"model":"m","max_tokens":0,"messages":[{"role":"user","content":"x"}]})"),
-              "max_tokens");
+    EXPECT_EQ(
+        param_of(R"({"model":"m","max_tokens":0,"messages":[{"role":"user","content":"x"}]})"),
+        "max_tokens");
     EXPECT_EQ(param_of(R"({"model":"m","max_tokens":5,"messages":[]})"), "messages");
     EXPECT_EQ(param_of(R"({"model":"m","max_tokens":5,"messages":[{"role":"user"}]})"),
               "messages[0].content");
-    EXPECT_EQ(param_of(R"({"model":"m","max_tokens":5,"system":5,"messages":[{"role":"user","content":"x"}]})"),
-              "system");
-    EXPECT_EQ(param_of(R"({"model":"m","max_tokens":5,"stream":"yes","messages":[{"role":"user","content":"x"}]})"),
-              "stream");
-    EXPECT_EQ(param_of(R"({"model":"m","max_tokens":100,"thinking":{"type":"enabled","budget_tokens":100},"messages":[{"role":"user","content":"x"}]})"),
-              "thinking.budget_tokens");
-    EXPECT_EQ(param_of(R"({"model":"m","max_tokens":5,"metadata":"u","messages":[{"role":"user","content":"x"}]})"),
-              "metadata");
-    EXPECT_EQ(param_of(R"({"model":"m","max_tokens":5,"tools":[{"type":"web_search_20250305","name":"web_search"}],"messages":[{"role":"user","content":"x"}]})"),
-              "tools[0].type");
-    EXPECT_EQ(param_of(R"({"model":"m","max_tokens":2000,"thinking":{"type":"enabled","budget_tokens":1024},"messages":[{"role":"user","content":"x"}]})"),
-              "<accepted>");
+    EXPECT_EQ(
+        param_of(
+            R"({"model":"m","max_tokens":5,"system":5,"messages":[{"role":"user","content":"x"}]})"),
+        "system");
+    EXPECT_EQ(
+        param_of(
+            R"({"model":"m","max_tokens":5,"stream":"yes","messages":[{"role":"user","content":"x"}]})"),
+        "stream");
+    EXPECT_EQ(
+        param_of(
+            R"({"model":"m","max_tokens":100,"thinking":{"type":"enabled","budget_tokens":100},"messages":[{"role":"user","content":"x"}]})"),
+        "thinking.budget_tokens");
+    EXPECT_EQ(
+        param_of(
+            R"({"model":"m","max_tokens":5,"metadata":"u","messages":[{"role":"user","content":"x"}]})"),
+        "metadata");
+    EXPECT_EQ(
+        param_of(
+            R"({"model":"m","max_tokens":5,"tools":[{"type":"web_search_20250305","name":"web_search"}],"messages":[{"role":"user","content":"x"}]})"),
+        "tools[0].type");
+    EXPECT_EQ(
+        param_of(
+            R"({"model":"m","max_tokens":2000,"thinking":{"type":"enabled","budget_tokens":1024},"messages":[{"role":"user","content":"x"}]})"),
+        "<accepted>");
 }
 
 TEST(MessagesShape, BoundsAreThePromptBytesAndMaxTokens) {
@@ -70,10 +83,12 @@ TEST(MessagesShape, BoundsAreThePromptBytesAndMaxTokens) {
     const auto bounds = shape.bounds(model());
     EXPECT_EQ(bounds.output_tokens, 1024);
     EXPECT_GE(bounds.prompt_tokens, 2 + 4);  // "Hi" and "user", plus allowances
-    EXPECT_EQ(parsed(R"({"model":"claude","max_tokens":999999,"messages":[{"role":"user","content":"x"}]})")
-                  .bounds(model())
-                  .output_tokens,
-              64'000);
+    EXPECT_EQ(
+        parsed(
+            R"({"model":"claude","max_tokens":999999,"messages":[{"role":"user","content":"x"}]})")
+            .bounds(model())
+            .output_tokens,
+        64'000);
 }
 
 TEST(MessagesShape, CacheControlWithoutACacheWritePriceIsRefusedAtQuoteTime) {
@@ -98,14 +113,17 @@ TEST(MessagesShape, OneHourCacheWritesAreRefusedAtQuoteTime) {
 
 TEST(MessagesShape, StreamedUsageIsReplacedNeverAdded) {
     auto shape = parsed();
-    auto start = event("message_start",
-                       R"({"type":"message_start","message":{"id":"m","usage":{"input_tokens":20,"cache_creation_input_tokens":50,"cache_read_input_tokens":80,"output_tokens":1}}})");
+    auto start = event(
+        "message_start",
+        R"({"type":"message_start","message":{"id":"m","usage":{"input_tokens":20,"cache_creation_input_tokens":50,"cache_read_input_tokens":80,"output_tokens":1}}})");
     EXPECT_FALSE(shape.inspect_event(start).starts_tail);
-    auto delta_event = event("content_block_delta",
-                             R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello"}})");
+    auto delta_event = event(
+        "content_block_delta",
+        R"({"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hello"}})");
     shape.inspect_event(delta_event);
-    auto message_delta = event("message_delta",
-                               R"({"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"input_tokens":20,"cache_creation_input_tokens":50,"cache_read_input_tokens":80,"output_tokens":7}})");
+    auto message_delta = event(
+        "message_delta",
+        R"({"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"input_tokens":20,"cache_creation_input_tokens":50,"cache_read_input_tokens":80,"output_tokens":7}})");
     const auto verdict = shape.inspect_event(message_delta);
     EXPECT_TRUE(verdict.starts_tail);
     EXPECT_FALSE(verdict.ends_stream);
@@ -126,8 +144,9 @@ TEST(MessagesShape, StreamedUsageIsReplacedNeverAdded) {
 
 TEST(MessagesShape, AMessageDeltaWithOnlyOutputKeepsTheStartsInputCounts) {
     auto shape = parsed();
-    auto start = event("message_start",
-                       R"({"type":"message_start","message":{"usage":{"input_tokens":12,"cache_read_input_tokens":4,"output_tokens":1}}})");
+    auto start = event(
+        "message_start",
+        R"({"type":"message_start","message":{"usage":{"input_tokens":12,"cache_read_input_tokens":4,"output_tokens":1}}})");
     shape.inspect_event(start);
     auto delta = event("message_delta", R"({"type":"message_delta","usage":{"output_tokens":9}})");
     shape.inspect_event(delta);
@@ -149,10 +168,12 @@ TEST(MessagesShape, CommentsAndPingsChangeNothing) {
 
 TEST(MessagesShape, ThinkingAndToolInputDeltasCountAsOutput) {
     auto shape = parsed();
-    auto thinking = event("content_block_delta",
-                          R"({"type":"content_block_delta","delta":{"type":"thinking_delta","thinking":"abc"}})");
-    auto json_delta = event("content_block_delta",
-                            R"({"type":"content_block_delta","delta":{"type":"input_json_delta","partial_json":"{\"a\":"}})");
+    auto thinking = event(
+        "content_block_delta",
+        R"({"type":"content_block_delta","delta":{"type":"thinking_delta","thinking":"abc"}})");
+    auto json_delta = event(
+        "content_block_delta",
+        R"({"type":"content_block_delta","delta":{"type":"input_json_delta","partial_json":"{\"a\":"}})");
     shape.inspect_event(thinking);
     shape.inspect_event(json_delta);
     EXPECT_EQ(shape.output_bytes(), 3 + 5);
