@@ -9,11 +9,28 @@ namespace creditgate {
 
 namespace {
 
-constexpr std::array<std::string_view, 20> kNeverForwarded = {
-    "authorization", "proxy-authorization", "api-key",        "x-api-key",        "cookie",
-    "host",          "connection",          "keep-alive",     "proxy-connection", "te",
-    "trailer",       "transfer-encoding",   "upgrade",        "content-length",   "accept-encoding",
-    "expect",        "openai-organization", "openai-project", "x-request-id",     "forwarded",
+constexpr std::array<std::string_view, 21> kNeverForwarded = {
+    "authorization",
+    "proxy-authorization",
+    "api-key",
+    "x-api-key",
+    "cookie",
+    "host",
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "content-length",
+    "accept-encoding",
+    "expect",
+    "openai-organization",
+    "openai-project",
+    "x-request-id",
+    "forwarded",
+    "anthropic-version",  // set from the provider's anthropic_version
 };
 
 }  // namespace

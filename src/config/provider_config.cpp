@@ -1,5 +1,6 @@
 #include "provider_config.hpp"
 #include "control_characters.hpp"
+#include "provider_request_fields.hpp"
 
 #include <algorithm>
 #include <boost/url/parse.hpp>
@@ -47,7 +48,10 @@ void parse_base_url(const std::string& text, const std::string& path, ProviderCo
                           "must not contain user info (user:password@); put the key in "
                           "api_key_env");
     }
-    if (url.has_query()) throw ConfigError(path, "must not contain a query ('?...')");
+    if (url.has_query()) {
+        throw ConfigError(path,
+                          "must not contain a query ('?...'); put query parameters in \"query\"");
+    }
     if (url.has_fragment()) throw ConfigError(path, "must not contain a fragment ('#...')");
 
     switch (url.host_type()) {
@@ -98,17 +102,8 @@ bool is_valid_provider_name(const std::string& name) {
 }
 
 constexpr std::size_t kMaxForwardHeaders = 64;
-constexpr std::size_t kMaxHeaderNameChars = 64;
-
-// An HTTP field name is a token (RFC 9110 5.1): letters, digits and !#$%&'*+-.^_`|~.
-bool is_header_token(const std::string& name) {
-    constexpr std::string_view kSymbols = "!#$%&'*+-.^_`|~";
-    return !name.empty() && name.size() <= kMaxHeaderNameChars &&
-           std::all_of(name.begin(), name.end(), [&](unsigned char c) {
-               return std::isalnum(c) != 0 ||
-                      kSymbols.find(static_cast<char>(c)) != std::string_view::npos;
-           });
-}
+constexpr std::string_view kDefaultAnthropicVersion = "2023-06-01";
+constexpr std::size_t kMaxAnthropicVersionChars = 64;
 
 std::vector<std::string> parse_forward_headers(const nlohmann::json& value,
                                                const std::string& path) {
@@ -141,6 +136,44 @@ std::vector<std::string> parse_forward_headers(const nlohmann::json& value,
     return names;
 }
 
+ProviderKind parse_kind(const nlohmann::json& value, const std::string& path) {
+    const std::string text = require_non_empty_string(value, path);
+    if (text == "openai") return ProviderKind::openai;
+    if (text == "anthropic") return ProviderKind::anthropic;
+    throw ConfigError(path, "must be \"openai\" (any OpenAI-compatible server) or \"anthropic\"");
+}
+
+ProviderAuth parse_auth(const nlohmann::json& value, const std::string& path) {
+    const std::string text = require_non_empty_string(value, path);
+    if (text == "bearer") return ProviderAuth::bearer;
+    if (text == "api-key") return ProviderAuth::api_key_header;
+    if (text == "x-api-key") return ProviderAuth::x_api_key_header;
+    throw ConfigError(path,
+                      "must be \"bearer\" (Authorization: Bearer KEY), \"api-key\" (Azure "
+                      "OpenAI) or \"x-api-key\" (Anthropic)");
+}
+
+void parse_kind_fields(const ObjectReader& reader, ProviderConfig& provider) {
+    if (const auto* kind = reader.optional("kind")) {
+        provider.kind = parse_kind(*kind, reader.path_of("kind"));
+    }
+    const bool anthropic = provider.kind == ProviderKind::anthropic;
+    provider.auth = anthropic ? ProviderAuth::x_api_key_header : ProviderAuth::bearer;
+    if (const auto* auth = reader.optional("auth")) {
+        provider.auth = parse_auth(*auth, reader.path_of("auth"));
+    }
+    if (anthropic) provider.anthropic_version = kDefaultAnthropicVersion;
+    if (const auto* version = reader.optional("anthropic_version")) {
+        const std::string path = reader.path_of("anthropic_version");
+        if (!anthropic) throw ConfigError(path, "only for a provider of kind \"anthropic\"");
+        provider.anthropic_version = require_non_empty_string(*version, path);
+        if (provider.anthropic_version.size() > kMaxAnthropicVersionChars ||
+            has_control_character(provider.anthropic_version)) {
+            throw ConfigError(path, "expected a version like \"2023-06-01\"");
+        }
+    }
+}
+
 }  // namespace
 
 ProviderConfig parse_provider(const std::string& name, const nlohmann::json& value,
@@ -151,9 +184,11 @@ ProviderConfig parse_provider(const std::string& name, const nlohmann::json& val
                           "A-Z a-z 0-9 _ - .");
     }
     const ObjectReader reader(value, json_path,
-                              {"base_url", "api_key_env", "ca_file", "forward_headers"});
+                              {"base_url", "kind", "auth", "anthropic_version", "api_key_env",
+                               "ca_file", "forward_headers", "headers", "query"});
     ProviderConfig provider;
     provider.name = name;
+    parse_kind_fields(reader, provider);
 
     const std::string url_path = reader.path_of("base_url");
     parse_base_url(require_non_empty_string(reader.required("base_url"), url_path), url_path,
@@ -191,7 +226,21 @@ ProviderConfig parse_provider(const std::string& name, const nlohmann::json& val
         provider.forward_headers =
             parse_forward_headers(*headers, reader.path_of("forward_headers"));
     }
+    if (const auto* headers = reader.optional("headers")) {
+        provider.headers = parse_extra_headers(*headers, reader.path_of("headers"));
+    }
+    if (const auto* query = reader.optional("query")) {
+        provider.query = parse_query(*query, reader.path_of("query"));
+    }
     return provider;
 }
 
 }  // namespace creditgate::config_detail
+
+namespace creditgate {
+
+const char* to_string(ProviderKind kind) {
+    return kind == ProviderKind::anthropic ? "anthropic" : "openai";
+}
+
+}  // namespace creditgate

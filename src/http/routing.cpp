@@ -15,4 +15,16 @@ Response json_reply(http::status status, std::string body, const std::string& re
     return reply;
 }
 
+Response error_response(const ApiError& error, const std::string& request_id, std::string body) {
+    Response response{error.status, 11};
+    response.set(http::field::content_type, "application/json");
+    if (!request_id.empty()) response.set("x-request-id", request_id);
+    if (!error.allow.empty()) response.set(http::field::allow, error.allow);
+    if (error.code == ErrorCode::rate_limited) {
+        response.set(http::field::retry_after, std::to_string(kRetryAfterSeconds));
+    }
+    response.body() = std::move(body);
+    return response;
+}
+
 }  // namespace creditgate

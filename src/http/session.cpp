@@ -1,5 +1,7 @@
 #include "creditgate/http/session.hpp"
 
+#include "creditgate/http/routing.hpp"
+
 #include <sys/socket.h>
 
 #include <boost/asio/write.hpp>
@@ -93,15 +95,7 @@ void HttpSession::reply(Response&& response) {
 }
 
 void HttpSession::reply_error(const ApiError& error, const std::string& request_id) {
-    Response response{error.status, 11};
-    response.set(http::field::content_type, "application/json");
-    if (!request_id.empty()) response.set("x-request-id", request_id);
-    if (!error.allow.empty()) response.set(http::field::allow, error.allow);
-    if (error.code == ErrorCode::rate_limited) {
-        response.set(http::field::retry_after, std::to_string(kRetryAfterSeconds));
-    }
-    response.body() = error.body();
-    reply(std::move(response));
+    reply(error_response(error, request_id, error.body()));
 }
 
 void HttpSession::on_reply_written(beast::error_code ec, bool keep_alive) {

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "creditgate/errors/result_errors.hpp"
+#include "creditgate/http/routing.hpp"
 #include "creditgate/observe/event_log.hpp"
 #include "creditgate/observe/invariant.hpp"
 #include "creditgate/pricing/decimal.hpp"
@@ -43,6 +44,18 @@ ShownCost shown_cost(const SettleOutcome& charged) {
     return {format_nanos(-charged.entry.amount_nanos),
             format_nanos(charged.entry.provider_cost_nanos),
             format_nanos(charged.entry.markup_nanos)};
+}
+
+// A model is served by the endpoints of its provider's API: an Anthropic model by
+// /v1/messages, an OpenAI-compatible one by the OpenAI endpoints.
+ApiError wrong_endpoint_error(const ModelConfig& model, ProviderKind kind) {
+    const std::string served_by = kind == ProviderKind::anthropic
+                                      ? "POST /v1/messages (the Anthropic Messages API)"
+                                      : "the OpenAI endpoints (POST /v1/chat/completions)";
+    return api_error(
+        ErrorCode::invalid_request,
+        "The model '" + model.name + "' is served by " + served_by + ", not by this endpoint.",
+        "model");
 }
 
 // A request must end before its hold does, so that its charge meets an open hold: the hold's
@@ -100,6 +113,10 @@ bool Exchange::admit() {
     model_ = &model->second;
     pool_ = context_.pools.find(model_->provider);
     CG_CHECK(pool_ != nullptr, "the pools follow config_, whose models name its own providers");
+    if (pool_->provider().kind != shape_->provider_kind()) {
+        fail_before_reply(wrong_endpoint_error(*model_, pool_->provider().kind));
+        return false;
+    }
     shape_->count_output_with(model_tokenizer(*model_));
     auto price = shape_->price(*model_);
     if (auto* error = std::get_if<ApiError>(&price)) {
@@ -156,7 +173,7 @@ void Exchange::forward() {
                                            std::chrono::milliseconds(limits.upstream_idle_ms)});
     auto& upstream = call_->request();
     upstream.method(http::verb::post);
-    upstream.target(pool_->provider().base_path + shape_->upstream_path());
+    upstream.target(upstream_target(pool_->provider(), shape_->upstream_path()));
     upstream.version(11);
     copy_request_headers(request_.base(), upstream.base(), pool_->provider().forward_headers);
     upstream.set(http::field::content_type, "application/json");
@@ -237,7 +254,7 @@ void Exchange::on_whole_body() {
     const auto& header = call_->parser().get();
     auto reply = std::make_shared<Response>(header.result(), 11);
     copy_response_headers(header.base(), reply->base());
-    reply->set("x-request-id", record_.request_id);
+    stamp_request_id(reply->base());
     reply->body() = std::move(whole_body_);
     call_->finish(true);
 
@@ -269,7 +286,7 @@ void Exchange::start_stream() {
     const auto& header = call_->parser().get();
     http::response<http::empty_body> reply{header.result(), 11};
     copy_response_headers(header.base(), reply.base());
-    reply.set("x-request-id", record_.request_id);
+    stamp_request_id(reply.base());
     reply.set(http::field::cache_control, "no-cache");
     // An nginx in front of us must relay events as they come, not buffer them.
     reply.set("x-accel-buffering", "no");
@@ -387,7 +404,7 @@ void Exchange::end_stream_at_deadline() {
     const auto error = api_error(ErrorCode::upstream_timeout,
                                  "The request ran longer than this proxy allows and was stopped.");
     tail_.push_back({{sse_.take_remainder(), {}, {}}});
-    tail_.push_back({{"data: " + shape_->error_body(error) + "\n\n", {}, {}}});
+    tail_.push_back({{shape_->error_event(error), {}, {}}});
     charge([self = shared_from_this()](const SettleOutcome& outcome) {
         self->finish_log(200);
         self->session_->end_stream(self->take_tail(&outcome), [](beast::error_code) {});
@@ -420,7 +437,17 @@ void Exchange::fail_before_reply(const ApiError& error) {
     const auto seq = release_hold();
     record_.error_code = code_name(error.code);
     finish_log(static_cast<int>(error.status));
-    after_durable(seq, [this, error] { session_->reply_error(error, record_.request_id); });
+    after_durable(seq, [this, error] {
+        auto reply = error_response(error, record_.request_id, shape_->error_body(error));
+        stamp_request_id(reply.base());
+        session_->reply(std::move(reply));
+    });
+}
+
+void Exchange::stamp_request_id(http::fields& fields) const {
+    fields.set("x-request-id", record_.request_id);
+    if (const char* extra = shape_->extra_request_id_header())
+        fields.set(extra, record_.request_id);
 }
 
 // A charge is never dropped: it is decided in memory now (the ledger takes it even after the

@@ -82,7 +82,8 @@ void copy_response_headers(const http::fields& from, http::fields& to) {
             to.set(name, field.value());
         } else if (iequals(name, "retry-after")) {
             to.set(http::field::retry_after, field.value());
-        } else if (iequals(name, "x-request-id")) {
+        } else if (iequals(name, "x-request-id") || iequals(name, "request-id")) {
+            // OpenAI's and Anthropic's names for the provider's own id.
             to.set("x-upstream-request-id", field.value());
         }
     }

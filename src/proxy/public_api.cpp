@@ -6,10 +6,12 @@
 #include "creditgate/http/routing.hpp"
 #include "creditgate/proxy/exchange.hpp"
 #include "creditgate/proxy/model_list.hpp"
+#include "creditgate/shapes/anthropic_errors.hpp"
 #include "creditgate/shapes/chat_shape.hpp"
 #include "creditgate/shapes/completions_shape.hpp"
 #include "creditgate/shapes/embeddings_shape.hpp"
 #include "creditgate/shapes/images_shape.hpp"
+#include "creditgate/shapes/messages_shape.hpp"
 #include "creditgate/shapes/responses_shape.hpp"
 
 namespace creditgate {
@@ -47,7 +49,8 @@ PublicApi::PublicApi(net::any_io_executor executor, const ConfigHolder& configs,
         .add(verb::post, "/v1/completions", exchange_route<CompletionsShape>())
         .add(verb::post, "/v1/embeddings", exchange_route<EmbeddingsShape>())
         .add(verb::post, "/v1/responses", exchange_route<ResponsesShape>())
-        .add(verb::post, "/v1/images/generations", exchange_route<ImagesShape>());
+        .add(verb::post, "/v1/images/generations", exchange_route<ImagesShape>())
+        .add(verb::post, "/v1/messages", exchange_route<MessagesShape>());
 }
 
 void PublicApi::handle(const std::shared_ptr<HttpSession>& session, Request&& request) {
@@ -65,6 +68,12 @@ void PublicApi::fail(const SessionPtr& session, AccessRecord& record, const ApiE
     record.status = static_cast<int>(error.status);
     record.error_code = code_name(error.code);
     log_access(record);
+    // Clients of Anthropic's API get its error shape, even before any shape exists (401, 404).
+    if (is_anthropic_path(record.path)) {
+        auto reply = error_response(error, record.request_id, anthropic_error_body(error));
+        reply.set(kAnthropicRequestIdHeader, record.request_id);
+        return session->reply(std::move(reply));
+    }
     session->reply_error(error, record.request_id);
 }
 
@@ -75,10 +84,16 @@ void PublicApi::health(const SessionPtr& session, const AccessRecord& record) {
 std::optional<KeyIdentity> PublicApi::authenticate(const SessionPtr& session,
                                                    const Request& request, AccessRecord& record) {
     auto key = context_.keys.find(bearer_token(request[http::field::authorization]));
+    // Anthropic's SDKs send their key as x-api-key (and a token as a bearer).
+    const bool anthropic = is_anthropic_path(record.path);
+    if (!key && anthropic) key = context_.keys.find(request["x-api-key"]);
     if (!key) {
         fail(session, record,
              api_error(ErrorCode::invalid_api_key,
-                       "Missing or invalid API key. Send 'Authorization: Bearer cg-...'."));
+                       anthropic ? "Missing or invalid API key. Send 'x-api-key: cg-...' or "
+                                   "'Authorization: Bearer cg-...'."
+                                 : "Missing or invalid API key. Send 'Authorization: Bearer "
+                                   "cg-...'."));
         return std::nullopt;
     }
     record.account_id = key->account_id;

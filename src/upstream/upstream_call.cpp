@@ -29,9 +29,34 @@ void set_provider_headers(const ProviderConfig& provider, UpstreamRequest& reque
                                                 : host_port(provider.host, provider.port));
     // The caller's own credentials never reach the provider: they are replaced, always.
     request.erase(http::field::authorization);
-    if (!provider.api_key.empty()) {
-        request.set(http::field::authorization, "Bearer " + provider.api_key);
+    request.erase("api-key");
+    request.erase("x-api-key");
+    for (const auto& [name, value] : provider.headers) request.set(name, value);
+    if (!provider.anthropic_version.empty()) {
+        request.set("anthropic-version", provider.anthropic_version);
     }
+    if (provider.api_key.empty()) return;
+    switch (provider.auth) {
+        case ProviderAuth::bearer:
+            request.set(http::field::authorization, "Bearer " + provider.api_key);
+            break;
+        case ProviderAuth::api_key_header:
+            request.set("api-key", provider.api_key);
+            break;
+        case ProviderAuth::x_api_key_header:
+            request.set("x-api-key", provider.api_key);
+            break;
+    }
+}
+
+std::string upstream_target(const ProviderConfig& provider, std::string_view path) {
+    std::string target = provider.base_path;
+    target += path;
+    if (!provider.query.empty()) {
+        target += '?';
+        target += provider.query;
+    }
+    return target;
 }
 
 UpstreamCall::~UpstreamCall() {

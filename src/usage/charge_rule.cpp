@@ -1,5 +1,8 @@
 #include "creditgate/usage/charge_rule.hpp"
 
+#include <algorithm>
+#include <limits>
+
 #include "creditgate/usage/usage_assessment.hpp"
 
 namespace creditgate {
@@ -19,11 +22,20 @@ Bill bill_for(const BillInputs& in) {
         if (check.usage_mismatch) add_flag(bill.flags, "usage_mismatch");
         if (check.billable) {
             const auto counts = in.usage->to_counts();
-            // Tokens the provider counted outside the priced classes are charged at the
-            // entry's dearest class, never left free.
-            const auto cost = compute_cost(in.price, in.markup, counts, check.unaccounted_tokens);
+            // Tokens the provider counted outside the priced classes, and 1-hour cache writes
+            // (no class sells them), are charged at the entry's dearest class, never left free.
+            auto priced = counts;
+            const std::int64_t cache_1h =
+                std::min(in.usage->cache_write_1h_tokens.value_or(0), counts.cache_write_tokens);
+            priced.cache_write_tokens -= cache_1h;
+            priced.prompt_tokens -= cache_1h;
+            const bool fits =
+                check.unaccounted_tokens <= std::numeric_limits<std::int64_t>::max() - cache_1h;
+            const auto cost = fits ? compute_cost(in.price, in.markup, priced,
+                                                  check.unaccounted_tokens + cache_1h)
+                                   : CostOutcome{CostResult::overflow, {}, false};
             if (cost.result == CostResult::ok) {
-                if (cost.unpriced_class) add_flag(bill.flags, "unpriced_class");
+                if (cost.unpriced_class || cache_1h > 0) add_flag(bill.flags, "unpriced_class");
                 bill.tokens = counts;
                 bill.cost = cost.cost;
                 return bill;

@@ -168,6 +168,7 @@ void merge_usage(ReportedUsage& into, const ReportedUsage& from) {
     keep_max(into.cached_tokens, from.cached_tokens);
     keep_max(into.reasoning_tokens, from.reasoning_tokens);
     keep_max(into.cache_write_tokens, from.cache_write_tokens);
+    keep_max(into.cache_write_1h_tokens, from.cache_write_1h_tokens);
     keep_max(into.images, from.images);
     keep_max(into.total_tokens, from.total_tokens);
     if (!from.raw.empty()) into.raw = from.raw;

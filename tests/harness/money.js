@@ -29,6 +29,7 @@ export function priceOf(modelConfig) {
   return {
     input: parseCredits(modelConfig.input),
     cached: parseCredits(modelConfig.cached_input ?? modelConfig.input),
+    cacheWrite: modelConfig.cache_write === undefined ? undefined : parseCredits(modelConfig.cache_write),
     output: parseCredits(modelConfig.output),
     maxOutputTokens: BigInt(modelConfig.max_output_tokens),
   };
@@ -44,12 +45,18 @@ function withMarkup(provider, markup) {
   return { provider, markup: markupNanos, total: provider + markupNanos };
 }
 
-/** Exact cost of a usage: each token class rounded up on its own, then the mark-up rounded up. */
-export function costOf(price, markup, { prompt, cached = 0, completion }) {
-  const uncached = BigInt(prompt) - BigInt(cached);
+/**
+ * Exact cost of a usage: each token class rounded up on its own, then the mark-up rounded up.
+ * cached and cacheWrite are parts of prompt; `dearest` tokens (a class the entry does not sell)
+ * are charged at `dearestPrice`.
+ */
+export function costOf(price, markup, { prompt, cached = 0, cacheWrite = 0, completion, dearest = 0, dearestPrice = 0n }) {
+  const uncached = BigInt(prompt) - BigInt(cached) - BigInt(cacheWrite);
   const provider = ceilDiv(uncached * price.input, 1_000_000n)
     + ceilDiv(BigInt(cached) * price.cached, 1_000_000n)
-    + ceilDiv(BigInt(completion) * price.output, 1_000_000n);
+    + ceilDiv(BigInt(cacheWrite) * (price.cacheWrite ?? 0n), 1_000_000n)
+    + ceilDiv(BigInt(completion) * price.output, 1_000_000n)
+    + ceilDiv(BigInt(dearest) * BigInt(dearestPrice), 1_000_000n);
   return withMarkup(provider, markup);
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "anthropic_messages.hpp"
 #include "chat_completions.hpp"
 #include "completions.hpp"
 #include "embeddings.hpp"
@@ -34,6 +35,7 @@ Reply route_openai(const Request& request, std::string_view path) {
     if (path == "/v1/embeddings") return embeddings_reply(request);
     if (path == "/v1/responses") return responses_reply(request);
     if (path == "/v1/images/generations") return images_generations_reply(request);
+    if (path == "/v1/messages") return anthropic_messages_reply(request);
     return not_found(request);
 }
 

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "creditgate/ledger/abandon_rule.hpp"
@@ -32,9 +33,22 @@ struct Limits {
     int shutdown_grace_ms = 30'000;  // SIGTERM: how long in-flight requests may finish
 };
 
+// Which API a provider speaks: OpenAI's (any OpenAI-compatible server) or Anthropic's
+// Messages API. A model's provider kind decides which endpoints may use it.
+enum class ProviderKind { openai, anthropic };
+
+// How the provider's key is sent: "Authorization: Bearer KEY" (OpenAI), "api-key: KEY" (Azure
+// OpenAI), "x-api-key: KEY" (Anthropic).
+enum class ProviderAuth { bearer, api_key_header, x_api_key_header };
+
+const char* to_string(ProviderKind kind);
+
 struct ProviderConfig {
     std::string name;
-    std::string scheme;  // "http" or "https"
+    ProviderKind kind = ProviderKind::openai;
+    ProviderAuth auth = ProviderAuth::bearer;  // default by kind: bearer, or x-api-key
+    std::string anthropic_version;             // anthropic kind: sent as anthropic-version
+    std::string scheme;                        // "http" or "https"
     std::string host;
     std::uint16_t port = 0;  // defaulted from the scheme when the URL has none
     std::string base_path;   // path of base_url without a trailing '/', e.g. "/v1"
@@ -42,6 +56,12 @@ struct ProviderConfig {
     std::string ca_file;     // optional extra CA bundle (PEM) to trust, for private upstreams
     // Request headers forwarded besides the API shape's own (lower case, validated names).
     std::vector<std::string> forward_headers;
+    // Headers sent on every request to this provider (validated names, lower case; values
+    // without control characters). They replace a forwarded client header of the same name.
+    std::vector<std::pair<std::string, std::string>> headers;
+    // Percent-encoded query appended to every upstream target ("api-version=2024-10-21" for
+    // Azure OpenAI), empty when none.
+    std::string query;
 
     // A reload keeps a provider's connection pool only when nothing here changed.
     bool operator==(const ProviderConfig&) const = default;

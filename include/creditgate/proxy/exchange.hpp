@@ -61,6 +61,8 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     std::string take_tail(const SettleOutcome* charged);
     void finish_log(int status);
     void add_flag(std::string_view flag);
+    // x-request-id, and the shape's own request id header if it has one.
+    void stamp_request_id(http::fields& fields) const;
     bool past_deadline() const { return std::chrono::steady_clock::now() >= deadline_; }
 
     ProxyContext& context_;

@@ -50,6 +50,9 @@ class Shape {
 
     // The endpoint as recorded on ledger entries and keys' scopes ("/v1/chat/completions").
     virtual const char* endpoint() const = 0;
+    // The API the provider must speak: a model whose provider is of another kind is refused
+    // (400 naming `model`).
+    virtual ProviderKind provider_kind() const { return ProviderKind::openai; }
 
     // Validates the client's body at the edge; an error names the offending field.
     virtual std::optional<ApiError> parse(std::string_view body) = 0;
@@ -102,6 +105,13 @@ class Shape {
 
     // An error in the shape's own format (the OpenAI shape for OpenAI APIs).
     virtual std::string error_body(const ApiError& error) const { return error.body(); }
+    // The same error as one event of a streamed reply.
+    virtual std::string error_event(const ApiError& error) const {
+        return "data: " + error_body(error) + "\n\n";
+    }
+    // A header that carries the request id besides x-request-id, for SDKs that read another
+    // name (Anthropic's read `request-id`); nullptr when none.
+    virtual const char* extra_request_id_header() const { return nullptr; }
 };
 
 }  // namespace creditgate

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "creditgate/upstream/pool.hpp"
 
@@ -30,8 +31,14 @@ enum class UpstreamFailure {
 
 const char* to_string(UpstreamFailure failure);
 
-// Host (with the port unless it is the scheme's default) and the provider's credentials.
+// Host (with the port unless it is the scheme's default), the provider's extra headers, its
+// anthropic-version, and its credentials in the header its `auth` names; the caller's own
+// credential headers are removed whatever was copied before.
 void set_provider_headers(const ProviderConfig& provider, UpstreamRequest& request);
+
+// The request target for `path` below the provider's base path, with its query parameters:
+// base_path + path [+ "?" + query].
+std::string upstream_target(const ProviderConfig& provider, std::string_view path);
 
 class UpstreamCall {
   public:

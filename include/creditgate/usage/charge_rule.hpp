@@ -2,7 +2,9 @@
 // What a finished request is charged: the one rule, for every shape and every ending.
 //
 // - Usage reported and priceable: its exact cost; tokens the provider counted in total_tokens
-//   outside the priced classes are charged at the dearest class, flagged "usage_mismatch".
+//   outside the priced classes are charged at the dearest class, flagged "usage_mismatch";
+//   1-hour cache writes (no class sells them) and cache writes on an entry without a
+//   cache_write price are charged at the dearest class, flagged "unpriced_class".
 // - Usage missing, or 0 prompt and 0 completion tokens beside real output (usage_assessment.hpp),
 //   or usage missing (the client hung up, the upstream was cut off, the provider sent none): the
 //   prompt's upper bound plus the output the proxy relayed (its tokens counted with the model's

@@ -22,6 +22,9 @@ struct ReportedUsage {
         reasoning_tokens;  // usage.completion_tokens_details.reasoning_tokens (inside completion)
     // Tokens written to a prompt cache (inside prompt; Anthropic's cache_creation_input_tokens).
     std::optional<std::int64_t> cache_write_tokens;
+    // The part of cache_write_tokens written with a 1-hour TTL (Anthropic). No price class sells
+    // it: it is charged at the entry's dearest class and flagged "unpriced_class".
+    std::optional<std::int64_t> cache_write_1h_tokens;
     std::optional<std::int64_t> images;  // images generated (the images API)
     // usage.total_tokens: may count tokens outside prompt and completion (audio, tool or search
     // tokens in some OpenAI-compatible servers); see assess_usage (usage_assessment.hpp).

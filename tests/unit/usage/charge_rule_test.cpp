@@ -166,5 +166,27 @@ TEST(ChargeRule, ImagesDeliveredAreChargedEvenWhenThePromptIsEstimated) {
     EXPECT_EQ(bill.cost.total_nanos, 84'015'000 + 8'401'500);
 }
 
+// 1-hour cache writes have no price class: the dearest class, flagged; the counts stay as the
+// provider reported them.
+TEST(ChargeRule, OneHourCacheWritesAreChargedAtTheDearestClassAndFlagged) {
+    ModelPrice price{3'000'000'000, 300'000'000, 15'000'000'000};
+    price.cache_write_nanos_per_mtok = 3'750'000'000;
+    const Markup markup{};
+    const Cost quote{};
+    ReportedUsage usage;
+    usage.prompt_tokens = 70;  // 20 input + 50 written, of which 30 for an hour
+    usage.cache_write_tokens = 50;
+    usage.cache_write_1h_tokens = 30;
+    usage.completion_tokens = 7;
+    const std::optional<ReportedUsage> reported = usage;
+    const auto bill = bill_for(BillInputs{price, markup, quote, reported, 100, 5});
+    EXPECT_FALSE(bill.estimated);
+    EXPECT_EQ(bill.flags, "unpriced_class");
+    EXPECT_EQ(bill.tokens.prompt_tokens, 70);
+    EXPECT_EQ(bill.tokens.cache_write_tokens, 50);
+    // 20 × 3 + 20 × 3.75 + 30 × 15 (dearest: output) + 7 × 15, nanos per token.
+    EXPECT_EQ(bill.cost.provider_nanos, 20 * 3'000 + 20 * 3'750 + 30 * 15'000 + 7 * 15'000);
+}
+
 }  // namespace
 }  // namespace creditgate
