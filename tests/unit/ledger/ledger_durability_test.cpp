@@ -1,6 +1,7 @@
 // Memory decides, the store remembers: a charge the ledger took is never dropped, whatever the
 // disk does, and nothing is admitted while the store cannot commit.
 #include <future>
+#include <memory>
 #include <thread>
 
 #include "ledger_fixture.hpp"
@@ -24,12 +25,19 @@ class LedgerDurabilityTest : public LedgerTest {
         return charge;
     }
     // Holds the writer in a job until the returned promise is set: whatever is decided
-    // meanwhile is queued, and lands in one batch.
+    // meanwhile is queued, and lands in one batch. Returns once the job runs, so that nothing
+    // decided after the call can join the gate's own batch.
     std::promise<void> hold_writer() {
         std::promise<void> go;
-        ledger_->submit({[gate = go.get_future().share()](Store&) { gate.wait(); },
+        auto entered = std::make_shared<std::promise<void>>();
+        auto running = entered->get_future();
+        ledger_->submit({[gate = go.get_future().share(), entered](Store&) {
+                             entered->set_value();
+                             gate.wait();
+                         },
                          {},
                          WriterJob::Kind::query});
+        running.wait();
         return go;
     }
     std::optional<HoldState> stored_state(std::int64_t hold_id) {
