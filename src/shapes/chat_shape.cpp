@@ -39,16 +39,4 @@ void ChatShape::inspect_body(std::string_view body) {
     meter_.set_output_of_body(parsed);
 }
 
-void ChatShape::add_cost_to_body(std::string& body, const ShownCost& cost) {
-    add_usage_cost(body, "/usage", cost.total);
-}
-
-// The usage chunk: the one event of a chat stream with a usage object (the client asked for
-// it with include_usage; when only the proxy asked, the chunk was dropped and nothing is added).
-void ChatShape::add_cost_to_usage_event(SseEvent& event, const ShownCost& cost) {
-    if (!inspect_chat_chunk(event.data).usage) return;
-    std::string data = event.data;
-    if (add_usage_cost(data, "/usage", cost.total)) replace_event_data(event, std::move(data));
-}
-
 }  // namespace creditgate

@@ -1,5 +1,7 @@
 #include "creditgate/shapes/chunk_stream_meter.hpp"
 
+#include "creditgate/shapes/usage_cost.hpp"
+
 namespace creditgate {
 
 EventVerdict ChunkStreamMeter::inspect_event(SseEvent& event, bool client_wants_usage) {
@@ -21,6 +23,12 @@ void ChunkStreamMeter::set_output_of_body(const nlohmann::json& body) {
     output_bytes_ = chat_completion_output_bytes(body);
     output_tokens_ =
         output_bpe_ != nullptr ? chat_completion_output_tokens(body, output_bpe_) : output_bytes_;
+}
+
+void add_cost_to_usage_chunk(SseEvent& event, const ShownCost& cost) {
+    if (!inspect_chat_chunk(event.data).usage) return;
+    std::string data = event.data;
+    if (add_usage_cost(data, "/usage", cost.total)) replace_event_data(event, std::move(data));
 }
 
 void ChunkStreamMeter::take_usage(ReportedUsage usage) {

@@ -6,6 +6,7 @@
 
 #include "creditgate/pricing/messages_quote.hpp"
 #include "creditgate/shapes/anthropic_errors.hpp"
+#include "creditgate/shapes/usage_cost.hpp"
 
 namespace creditgate {
 
@@ -129,6 +130,13 @@ std::string MessagesShape::error_event(const ApiError& error) const {
 
 const char* MessagesShape::extra_request_id_header() const {
     return kAnthropicRequestIdHeader;
+}
+
+void MessagesShape::add_cost_to_usage_event(SseEvent& event, const ShownCost& cost) {
+    const auto data = json::parse(event.data, nullptr, false);
+    if (data.is_discarded() || event_type(data, event) != "message_delta") return;
+    std::string text = event.data;
+    if (add_usage_cost(text, "/usage", cost.total)) replace_event_data(event, std::move(text));
 }
 
 }  // namespace creditgate

@@ -4,6 +4,7 @@
 
 #include "creditgate/pricing/responses_quote.hpp"
 #include "creditgate/shapes/request_fields.hpp"
+#include "creditgate/shapes/usage_cost.hpp"
 #include "creditgate/usage/responses_usage.hpp"
 
 namespace creditgate {
@@ -55,6 +56,14 @@ void ResponsesShape::inspect_body(std::string_view body) {
     }
     usage_ = responses_usage_from_json(parsed);
     output_bytes_ = responses_output_bytes(parsed);
+}
+
+void ResponsesShape::add_cost_to_usage_event(SseEvent& event, const ShownCost& cost) {
+    if (!inspect_responses_event(event.name, event.data).is_final) return;
+    std::string data = event.data;
+    if (add_usage_cost(data, "/response/usage", cost.total)) {
+        replace_event_data(event, std::move(data));
+    }
 }
 
 }  // namespace creditgate

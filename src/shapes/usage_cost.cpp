@@ -4,6 +4,10 @@
 
 namespace creditgate {
 
+void Shape::add_cost_to_body(std::string& body, const ShownCost& cost) {
+    add_usage_cost(body, "/usage", cost.total);
+}
+
 bool add_usage_cost(std::string& json_text, const std::string& usage_pointer,
                     std::string_view cost) {
     // ordered_json: the provider's member order stays; only "cost" is new.

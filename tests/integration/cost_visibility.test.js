@@ -4,6 +4,7 @@
 // the ledger or the config, never against itself.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 
 import {
@@ -237,8 +238,20 @@ describe('cost shown in headers and streams (expose_cost: headers)', { timeout: 
   });
 });
 
+/** expose_cost "usage", and an Anthropic provider on the same mock for /v1/messages. */
+function usageExposure(config) {
+  config.expose_cost = 'usage';
+  config.providers.claude = {
+    kind: 'anthropic', base_url: config.providers.mock.base_url.replace(/\/v1$/, ''),
+    api_key_env: 'MOCK_UPSTREAM_KEY',
+  };
+  config.models['claude-fixed'] = {
+    provider: 'claude', upstream_model: 'mock-fixed', input: '3', output: '15', max_output_tokens: 1000,
+  };
+}
+
 describe('cost in the usage object (expose_cost: usage)', { timeout: SUITE_TIMEOUT_MS }, () => {
-  const env = new TestEnv({ markup: MARKUP, configure: (config) => { config.expose_cost = 'usage'; } });
+  const env = new TestEnv({ markup: MARKUP, configure: usageExposure });
   let user;
 
   before(async () => {
@@ -289,5 +302,33 @@ describe('cost in the usage object (expose_cost: usage)', { timeout: SUITE_TIMEO
     const { raw } = await stream.done;
     assert.ok(!raw.includes('"usage":{'));
     costComment(raw);
+  });
+
+  test('Responses: usage.cost in the whole reply and in response.completed, equal to the ledger', async () => {
+    const client = sdk(env, user.key);
+    const { data, response } = await client.responses
+      .create({ model: 'mock-fixed', input: 'Say hello.' }).withResponse();
+    assert.equal(parseCredits(data.usage.cost),
+      await chargedNanos(env, user.accountId, response.headers.get('x-request-id')));
+    const stream = await client.responses.create({ model: 'mock-fixed', input: 'Say hello.', stream: true });
+    let completed;
+    for await (const event of stream) if (event.type === 'response.completed') completed = event;
+    assert.equal(typeof completed.response.usage.cost, 'string');
+    assert.ok(parseCredits(completed.response.usage.cost) > 0n);
+  });
+
+  test('Anthropic messages: usage.cost in the whole reply and in message_delta', async () => {
+    const client = new Anthropic({ baseURL: env.gateway.publicUrl, apiKey: user.key, maxRetries: 0 });
+    const { data, response } = await client.messages
+      .create({ model: 'claude-fixed', max_tokens: 100, messages: MESSAGES }).withResponse();
+    assert.equal(parseCredits(data.usage.cost),
+      await chargedNanos(env, user.accountId, response.headers.get('x-request-id')));
+    const stream = await client.messages.create({
+      model: 'claude-fixed', max_tokens: 100, messages: MESSAGES, stream: true,
+    });
+    let delta;
+    for await (const event of stream) if (event.type === 'message_delta') delta = event;
+    assert.equal(typeof delta.usage.cost, 'string');
+    assert.ok(parseCredits(delta.usage.cost) > 0n);
   });
 });

@@ -24,8 +24,9 @@ class ChatShape final : public Shape {
     std::int64_t output_bytes() const override { return meter_.output_bytes(); }
     void count_output_with(const BpeEncoding* bpe) override { meter_.count_output_with(bpe); }
     std::int64_t output_tokens_estimate() const override { return meter_.output_tokens(); }
-    void add_cost_to_body(std::string& body, const ShownCost& cost) override;
-    void add_cost_to_usage_event(SseEvent& event, const ShownCost& cost) override;
+    void add_cost_to_usage_event(SseEvent& event, const ShownCost& cost) override {
+        add_cost_to_usage_chunk(event, cost);
+    }
 
   private:
     ChatRequest request_;

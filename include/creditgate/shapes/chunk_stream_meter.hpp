@@ -41,6 +41,10 @@ class ChunkStreamMeter {
     std::int64_t output_tokens_ = 0;
 };
 
+// The usage chunk (the one event of a chunk stream with a usage object; the client asked for it
+// with include_usage, else it was dropped) gets the charge as usage.cost.
+void add_cost_to_usage_chunk(SseEvent& event, const ShownCost& cost);
+
 // The body sent upstream: the provider's model name, and for a stream whose client did not ask
 // for usage, stream_options.include_usage=true so that the stream can be billed.
 std::string chunk_stream_upstream_body(nlohmann::json& body, const ModelConfig& model, bool stream,

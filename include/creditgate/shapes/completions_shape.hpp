@@ -21,6 +21,9 @@ class CompletionsShape final : public Shape {
     void inspect_body(std::string_view body) override;
     const std::optional<ReportedUsage>& usage() const override { return meter_.usage(); }
     std::int64_t output_bytes() const override { return meter_.output_bytes(); }
+    void add_cost_to_usage_event(SseEvent& event, const ShownCost& cost) override {
+        add_cost_to_usage_chunk(event, cost);
+    }
     void count_output_with(const BpeEncoding* bpe) override { meter_.count_output_with(bpe); }
     std::int64_t output_tokens_estimate() const override { return meter_.output_tokens(); }
 

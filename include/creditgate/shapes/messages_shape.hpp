@@ -28,6 +28,8 @@ class MessagesShape final : public Shape {
     std::string upstream_body(const ModelConfig& model) override;
     EventVerdict inspect_event(SseEvent& event) override;
     void inspect_body(std::string_view body) override;
+    // message_delta has the final usage.
+    void add_cost_to_usage_event(SseEvent& event, const ShownCost& cost) override;
     const std::optional<ReportedUsage>& usage() const override { return usage_; }
     std::int64_t output_bytes() const override { return output_bytes_; }
     std::string error_body(const ApiError& error) const override;

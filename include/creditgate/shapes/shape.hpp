@@ -97,8 +97,9 @@ class Shape {
     // With "expose_cost": "usage", the charge is added to the reply where the shape reports
     // usage, as a decimal string `cost` (the client already has every other byte as the
     // provider sent it). A shape without a usage object leaves the reply as it is.
-    // A whole 2xx body, once its charge is known:
-    virtual void add_cost_to_body(std::string& /*body*/, const ShownCost& /*cost*/) {}
+    // A whole 2xx body, once its charge is known. Every API here reports usage in a top-level
+    // "usage" object of its body: the default adds the cost there (usage_cost.cpp).
+    virtual void add_cost_to_body(std::string& body, const ShownCost& cost);
     // An event of the stream's tail (from starts_tail on), once the charge is known: the shape
     // adds the cost if this is the event that carries usage.
     virtual void add_cost_to_usage_event(SseEvent& /*event*/, const ShownCost& /*cost*/) {}
