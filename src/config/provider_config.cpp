@@ -115,14 +115,8 @@ std::vector<std::string> parse_forward_headers(const nlohmann::json& value,
     std::vector<std::string> names;
     for (std::size_t i = 0; i < value.size(); ++i) {
         const std::string item_path = path + "[" + std::to_string(i) + "]";
-        std::string name = require_non_empty_string(value[i], item_path);
-        if (!is_header_token(name)) {
-            throw ConfigError(item_path, "must be an HTTP header name of 1 to " +
-                                             std::to_string(kMaxHeaderNameChars) +
-                                             " characters: letters, digits and !#$%&'*+-.^_`|~");
-        }
-        std::transform(name.begin(), name.end(), name.begin(),
-                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        std::string name =
+            require_header_name(require_non_empty_string(value[i], item_path), item_path);
         if (is_never_forwarded_header(name)) {
             throw ConfigError(item_path, "\"" + name +
                                              "\" is never forwarded (a credential, a hop-by-hop "

@@ -29,6 +29,17 @@ bool is_header_token(const std::string& name) {
            });
 }
 
+std::string require_header_name(std::string name, const std::string& path) {
+    if (!is_header_token(name)) {
+        throw ConfigError(path, "must be an HTTP header name of 1 to " +
+                                    std::to_string(kMaxHeaderNameChars) +
+                                    " characters: letters, digits and !#$%&'*+-.^_`|~");
+    }
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return name;
+}
+
 std::vector<std::pair<std::string, std::string>> parse_extra_headers(const nlohmann::json& value,
                                                                      const std::string& path) {
     if (!value.is_object() || value.size() > kMaxExtraHeaders) {
@@ -38,14 +49,7 @@ std::vector<std::pair<std::string, std::string>> parse_extra_headers(const nlohm
     std::vector<std::pair<std::string, std::string>> headers;
     for (const auto& item : value.items()) {
         const std::string item_path = entry_path(path, item.key());
-        std::string name = item.key();
-        if (!is_header_token(name)) {
-            throw ConfigError(item_path, "must be an HTTP header name of 1 to " +
-                                             std::to_string(kMaxHeaderNameChars) +
-                                             " characters: letters, digits and !#$%&'*+-.^_`|~");
-        }
-        std::transform(name.begin(), name.end(), name.begin(),
-                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        std::string name = require_header_name(item.key(), item_path);
         if (is_never_forwarded_header(name)) {
             throw ConfigError(item_path,
                               "\"" + name +

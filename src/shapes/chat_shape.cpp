@@ -1,10 +1,8 @@
 #include "creditgate/shapes/chat_shape.hpp"
 
-#include <nlohmann/json.hpp>
 
 #include "creditgate/pricing/chat_quote.hpp"
 #include "creditgate/shapes/model_tokenizer.hpp"
-#include "creditgate/shapes/usage_cost.hpp"
 
 namespace creditgate {
 
@@ -26,17 +24,6 @@ std::string ChatShape::upstream_body(const ModelConfig& model) {
 
 EventVerdict ChatShape::inspect_event(SseEvent& event) {
     return meter_.inspect_event(event, request_.client_wants_usage);
-}
-
-void ChatShape::inspect_body(std::string_view body) {
-    auto parsed = nlohmann::json::parse(body, nullptr, false);
-    if (parsed.is_discarded()) {
-        meter_.set_output(static_cast<std::int64_t>(body.size()),
-                          static_cast<std::int64_t>(body.size()));
-        return;
-    }
-    if (auto usage = usage_from_json(parsed)) meter_.take_usage(std::move(*usage));
-    meter_.set_output_of_body(parsed);
 }
 
 }  // namespace creditgate

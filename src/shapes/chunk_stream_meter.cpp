@@ -19,10 +19,21 @@ EventVerdict ChunkStreamMeter::inspect_event(SseEvent& event, bool client_wants_
     return verdict;
 }
 
-void ChunkStreamMeter::set_output_of_body(const nlohmann::json& body) {
-    output_bytes_ = chat_completion_output_bytes(body);
-    output_tokens_ =
-        output_bpe_ != nullptr ? chat_completion_output_tokens(body, output_bpe_) : output_bytes_;
+void ChunkStreamMeter::inspect_body(std::string_view body) {
+    const auto parsed = nlohmann::json::parse(body, nullptr, false);
+    if (parsed.is_discarded()) {
+        output_bytes_ = output_tokens_ = static_cast<std::int64_t>(body.size());
+        return;
+    }
+    if (auto usage = usage_from_json(parsed)) take_usage(std::move(*usage));
+    // A chat.completion has message outputs, a text_completion choices[].text: the other counts
+    // 0. Legacy text is counted in bytes, which bound its tokens.
+    const auto text_bytes = completion_output_bytes(parsed);
+    const auto message_bytes = chat_completion_output_bytes(parsed);
+    output_bytes_ = message_bytes + text_bytes;
+    output_tokens_ = (output_bpe_ != nullptr ? chat_completion_output_tokens(parsed, output_bpe_)
+                                             : message_bytes) +
+                     text_bytes;
 }
 
 void add_cost_to_usage_chunk(SseEvent& event, const ShownCost& cost) {

@@ -31,16 +31,4 @@ EventVerdict CompletionsShape::inspect_event(SseEvent& event) {
     return meter_.inspect_event(event, request_.client_wants_usage);
 }
 
-void CompletionsShape::inspect_body(std::string_view body) {
-    auto parsed = nlohmann::json::parse(body, nullptr, false);
-    if (parsed.is_discarded()) {
-        meter_.set_output(static_cast<std::int64_t>(body.size()),
-                          static_cast<std::int64_t>(body.size()));
-        return;
-    }
-    if (auto usage = usage_from_json(parsed)) meter_.take_usage(std::move(*usage));
-    const auto bytes = completion_output_bytes(parsed);
-    meter_.set_output(bytes, bytes);  // legacy text is not counted in tokens: bytes bound them
-}
-
 }  // namespace creditgate

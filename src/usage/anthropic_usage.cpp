@@ -5,25 +5,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "count_field.hpp"
+
 namespace creditgate {
 
 namespace {
 
 using nlohmann::json;
-
-std::optional<std::int64_t> count_field(const json& object, const char* name) {
-    const auto it = object.find(name);
-    if (it == object.end()) return std::nullopt;
-    if (it->is_number_unsigned()) {
-        const auto value = it->get<std::uint64_t>();
-        if (value > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-            return std::nullopt;
-        }
-        return static_cast<std::int64_t>(value);
-    }
-    if (it->is_number_integer() && it->get<std::int64_t>() >= 0) return it->get<std::int64_t>();
-    return std::nullopt;
-}
+using usage_detail::count_field;
 
 void replace_if_present(std::optional<std::int64_t>& into,
                         const std::optional<std::int64_t>& later) {

@@ -10,10 +10,13 @@
 #include <nlohmann/json.hpp>
 
 #include "chunk_scanner.hpp"
+#include "count_field.hpp"
 
 namespace creditgate {
 
 namespace {
+
+using usage_detail::count_field;
 
 using nlohmann::json;
 using usage_detail::ChunkScan;
@@ -27,25 +30,6 @@ std::string_view trim_json_space(std::string_view s) {
     while (!s.empty() && is_json_space(s.front())) s.remove_prefix(1);
     while (!s.empty() && is_json_space(s.back())) s.remove_suffix(1);
     return s;
-}
-
-std::optional<std::int64_t> count_field(const json& object, const char* name) {
-    if (!object.is_object()) return std::nullopt;
-    const auto it = object.find(name);
-    if (it == object.end()) return std::nullopt;
-    if (it->is_number_unsigned()) {
-        const auto value = it->get<std::uint64_t>();
-        if (value > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-            return std::nullopt;
-        }
-        return static_cast<std::int64_t>(value);
-    }
-    if (it->is_number_integer()) {
-        const auto value = it->get<std::int64_t>();
-        if (value < 0) return std::nullopt;
-        return value;
-    }
-    return std::nullopt;
 }
 
 const json* member(const json& object, const char* name) {
@@ -120,6 +104,29 @@ std::int64_t counted_tokens(std::string_view data, const ChunkScan& scan, const 
 }
 
 }  // namespace
+
+namespace usage_detail {
+
+std::optional<std::int64_t> count_field(const json& object, const char* name) {
+    if (!object.is_object()) return std::nullopt;
+    const auto it = object.find(name);
+    if (it == object.end()) return std::nullopt;
+    if (it->is_number_unsigned()) {
+        const auto value = it->get<std::uint64_t>();
+        if (value > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+            return std::nullopt;
+        }
+        return static_cast<std::int64_t>(value);
+    }
+    if (it->is_number_integer()) {
+        const auto value = it->get<std::int64_t>();
+        if (value < 0) return std::nullopt;
+        return value;
+    }
+    return std::nullopt;
+}
+
+}  // namespace usage_detail
 
 TokenCounts ReportedUsage::to_counts() const {
     // Reasoning tokens are already inside completion_tokens in the OpenAI shape, and cached

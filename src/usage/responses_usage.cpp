@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "count_field.hpp"
+
 namespace creditgate {
 
 namespace {
@@ -18,19 +20,8 @@ const json* member(const json& object, const char* name) {
 }
 
 std::optional<std::int64_t> count_field(const json* object, const char* name) {
-    const json* value = object == nullptr ? nullptr : member(*object, name);
-    if (value == nullptr) return std::nullopt;
-    if (value->is_number_unsigned()) {
-        const auto count = value->get<std::uint64_t>();
-        if (count > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-            return std::nullopt;
-        }
-        return static_cast<std::int64_t>(count);
-    }
-    if (value->is_number_integer() && value->get<std::int64_t>() >= 0) {
-        return value->get<std::int64_t>();
-    }
-    return std::nullopt;
+    if (object == nullptr) return std::nullopt;
+    return usage_detail::count_field(*object, name);
 }
 
 std::int64_t string_bytes(const json* value) {

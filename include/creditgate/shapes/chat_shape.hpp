@@ -19,7 +19,7 @@ class ChatShape final : public Shape {
     std::string upstream_path() const override { return "/chat/completions"; }
     std::string upstream_body(const ModelConfig& model) override;
     EventVerdict inspect_event(SseEvent& event) override;
-    void inspect_body(std::string_view body) override;
+    void inspect_body(std::string_view body) override { meter_.inspect_body(body); }
     const std::optional<ReportedUsage>& usage() const override { return meter_.usage(); }
     std::int64_t output_bytes() const override { return meter_.output_bytes(); }
     void count_output_with(const BpeEncoding* bpe) override { meter_.count_output_with(bpe); }

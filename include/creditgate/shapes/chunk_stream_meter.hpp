@@ -23,12 +23,8 @@ class ChunkStreamMeter {
     void take_usage(ReportedUsage usage);
     // The model's tokenizer (nullptr: none): output is then counted in its tokens too.
     void count_output_with(const BpeEncoding* bpe) { output_bpe_ = bpe; }
-    void set_output(std::int64_t bytes, std::int64_t tokens) {
-        output_bytes_ = bytes;
-        output_tokens_ = tokens;
-    }
-    // The output of a whole chat.completion or text_completion body.
-    void set_output_of_body(const nlohmann::json& body);
+    // A whole chat.completion or text_completion body: its usage and its output.
+    void inspect_body(std::string_view body);
 
     const std::optional<ReportedUsage>& usage() const { return usage_; }
     std::int64_t output_bytes() const { return output_bytes_; }

@@ -18,7 +18,7 @@ class CompletionsShape final : public Shape {
     std::string upstream_path() const override { return "/completions"; }
     std::string upstream_body(const ModelConfig& model) override;
     EventVerdict inspect_event(SseEvent& event) override;
-    void inspect_body(std::string_view body) override;
+    void inspect_body(std::string_view body) override { meter_.inspect_body(body); }
     const std::optional<ReportedUsage>& usage() const override { return meter_.usage(); }
     std::int64_t output_bytes() const override { return meter_.output_bytes(); }
     void add_cost_to_usage_event(SseEvent& event, const ShownCost& cost) override {
