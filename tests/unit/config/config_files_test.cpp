@@ -48,7 +48,11 @@ TEST(ConfigFiles, DemoConfigParsesAndPointsAtTheMockUpstream) {
         EXPECT_EQ(model.max_output_tokens, 16384);
     }
     EXPECT_EQ(config.models.at("demo-gpt").upstream_model, "mock-fixed");
-    EXPECT_EQ(config.models.size(), 9u);
+    // The other APIs: Anthropic messages with cache classes, images priced per image.
+    EXPECT_EQ(config.providers.at("mock-anthropic").kind, ProviderKind::anthropic);
+    EXPECT_EQ(config.models.at("claude-demo").price.cache_write_nanos_per_mtok, 3'750'000'000);
+    EXPECT_EQ(config.models.at("image-demo").image_prices.size(), 2u);
+    EXPECT_EQ(config.models.size(), 11u);
 }
 
 TEST(ConfigFiles, ProductionExampleParses) {
