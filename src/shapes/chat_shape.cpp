@@ -1,6 +1,5 @@
 #include "creditgate/shapes/chat_shape.hpp"
 
-
 #include "creditgate/pricing/chat_quote.hpp"
 #include "creditgate/shapes/model_tokenizer.hpp"
 
