@@ -8,11 +8,11 @@
 #include <boost/asio/steady_timer.hpp>
 #include <csignal>
 #include <iostream>
-#include <nlohmann/json.hpp>
 
 #include "creditgate/admin/admin_api.hpp"
 #include "creditgate/config/host_port.hpp"
 #include "creditgate/http/server.hpp"
+#include "creditgate/observe/event_log.hpp"
 #include "creditgate/proxy/public_api.hpp"
 #include "creditgate/store/sqlite_store.hpp"
 #include "creditgate/tokenize/shared_encodings.hpp"
@@ -56,14 +56,8 @@ SessionLimits session_limits(const Config& config) {
 // back to the byte bound (safe, only larger holds), which the error line says.
 void load_tokenizers() {
     const auto& report = load_shared_encodings(rank_file_dirs());
-    const nlohmann::json line{
-        {"event", "tokenizers"}, {"loaded", report.loaded}, {"errors", report.errors}};
-    const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    if (report.errors.empty()) {
-        spdlog::info("{}", text);
-    } else {
-        spdlog::error("{}", text);
-    }
+    log_event(report.errors.empty() ? spdlog::level::info : spdlog::level::err, "tokenizers",
+              {{"loaded", report.loaded}, {"errors", report.errors}});
 }
 
 }  // namespace
