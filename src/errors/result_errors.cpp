@@ -45,6 +45,10 @@ ErrorRow row(LedgerResult result) {
         case LedgerResult::idempotency_conflict:
             return {ErrorCode::idempotency_conflict,
                     "This Idempotency-Key was already used with a different request body."};
+        case LedgerResult::key_limited:
+            return {ErrorCode::key_budget_exceeded, "A limit of this key was reached."};
+        case LedgerResult::key_revoked:
+            return {ErrorCode::invalid_api_key, "This API key has been revoked."};
         case LedgerResult::ok:
         case LedgerResult::unavailable:
             break;

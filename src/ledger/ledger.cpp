@@ -41,6 +41,10 @@ const char* to_string(LedgerResult result) {
             return "overflow";
         case LedgerResult::idempotency_conflict:
             return "idempotency_conflict";
+        case LedgerResult::key_limited:
+            return "key_limited";
+        case LedgerResult::key_revoked:
+            return "key_revoked";
         case LedgerResult::unavailable:
             return "unavailable";
     }
@@ -97,6 +101,11 @@ void Ledger::reload(Store& store) {
         }
     }
     last_ids_ = store.max_ids();
+    const auto at = now();
+    key_limits_.load(store.load_all_keys(),
+                     store.load_key_spend(period_start(BudgetPeriod::day, at)),
+                     store.load_key_spend(period_start(BudgetPeriod::week, at)),
+                     store.load_key_spend(period_start(BudgetPeriod::month, at)), at);
 }
 
 std::size_t Ledger::start() {
@@ -179,6 +188,28 @@ AccountBalance Ledger::balance_of(std::int64_t id, const AccountState& s) const 
                        0,  s.buckets};
     for (const auto& debt : s.debts) out.owed_nanos += debt.unpaid_nanos;
     return out;
+}
+
+void Ledger::add_key(std::int64_t key_id, std::optional<std::int64_t> parent_id,
+                     const KeyLimitSpec& spec) {
+    std::lock_guard lock(mutex_);
+    key_limits_.add(key_id, parent_id);
+    key_limits_.set_spec(key_id, spec);
+}
+
+void Ledger::set_key_limits(std::int64_t key_id, const KeyLimitSpec& spec) {
+    std::lock_guard lock(mutex_);
+    key_limits_.set_spec(key_id, spec);
+}
+
+std::vector<std::int64_t> Ledger::revoke_key_tree(std::int64_t key_id) {
+    std::lock_guard lock(mutex_);
+    return key_limits_.revoke(key_id);
+}
+
+std::optional<KeyUsage> Ledger::key_usage(std::int64_t key_id) {
+    std::lock_guard lock(mutex_);
+    return key_limits_.usage(key_id, now());
 }
 
 bool Ledger::account_exists(std::int64_t account_id) const {

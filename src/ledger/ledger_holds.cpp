@@ -55,6 +55,15 @@ HoldOutcome Ledger::hold(const HoldRequest& request) {
         out.result = LedgerResult::insufficient_credits;
         return out;
     }
+    const auto at = now();
+    // The key's limits last: they change state when they pass, and nothing after may refuse.
+    if (auto refusal =
+            key_limits_.admit(request.key_id, request.amount_nanos, request.token_bound, at)) {
+        out.result = refusal->kind == KeyRefusalKind::revoked ? LedgerResult::key_revoked
+                                                              : LedgerResult::key_limited;
+        out.key_refusal = std::move(refusal);
+        return out;
+    }
     HoldRecord record;
     record.id = ++last_ids_.hold;
     record.account_id = request.account_id;
@@ -63,7 +72,7 @@ HoldOutcome Ledger::hold(const HoldRequest& request) {
     record.model = request.model;
     record.endpoint = request.endpoint;
     record.amount_nanos = request.amount_nanos;
-    record.created_at_ms = now();
+    record.created_at_ms = at;
     record.quote_provider_nanos = request.quote_provider_nanos;
     record.quote_markup_nanos = request.quote_markup_nanos;
     record.deadline_ms = record.created_at_ms + options_.hold_timeout_ms;
@@ -78,7 +87,8 @@ HoldOutcome Ledger::hold(const HoldRequest& request) {
     hold_deadlines_.emplace(record.deadline_ms, record.id);
     auto insert = std::make_shared<HoldInsert>(record);
     out.durable_seq = append([this, insert](Store& store) { write_hold(store, *insert); });
-    open_holds_.emplace(record.id, OpenHold{std::move(record), std::move(insert)});
+    open_holds_.emplace(record.id,
+                        OpenHold{std::move(record), std::move(insert), request.token_bound});
     return out;
 }
 
@@ -267,6 +277,8 @@ void Ledger::forget_hold(std::unordered_map<std::int64_t, OpenHold>::iterator it
              "no open hold, nothing reserved");
     CG_CHECK(hold_deadlines_.erase({it->second.record.deadline_ms, it->first}) == 1,
              "a hold ends exactly once");
+    key_limits_.end_hold(it->second.record.key_id, it->second.record.amount_nanos,
+                         it->second.token_bound);
     open_holds_.erase(it);
 }
 

@@ -24,6 +24,10 @@ Ledger::Movement Ledger::move_debit(AccountState& account, EntryRecord entry, co
     apply_burn(account.buckets, plan.allocations);
     if (plan.unallocated_nanos > 0) account.debts.push_back({entry.id, plan.unallocated_nanos});
     account.balance_nanos = balance_after;
+    if (entry.type == "charge" && entry.key_id) {
+        key_limits_.charge(*entry.key_id, debit.amount_nanos,
+                           entry.prompt_tokens + entry.completion_tokens, entry.created_at_ms);
+    }
     // Negative only while something is owed, and then the entry says why.
     CG_CHECK(account.balance_nanos >= 0 || !account.debts.empty(),
              "a negative balance is always owed by some entry");

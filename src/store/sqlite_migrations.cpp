@@ -133,6 +133,34 @@ ALTER TABLE entries ADD COLUMN reasoning_tokens INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE entries ADD COLUMN images INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX entries_request ON entries(request_id) WHERE request_id <> '';
 )sql",
+    // v4: keys users control: a key's scope (JSON, auth/key_scope.hpp) and the key that minted
+    // it; an audit log of key and secret changes; users' own provider keys, encrypted. A key's
+    // spend is summed from its charges once at start (one scan, no index: an index on
+    // entries would cost every charge a b-tree insert on the writer).
+    R"sql(
+ALTER TABLE api_keys ADD COLUMN parent_id INTEGER REFERENCES api_keys(id);
+ALTER TABLE api_keys ADD COLUMN scope_json TEXT NOT NULL DEFAULT '{}';
+CREATE TABLE audit_log (
+  id          INTEGER PRIMARY KEY,
+  at_ms       INTEGER NOT NULL,
+  actor       TEXT NOT NULL,
+  action      TEXT NOT NULL,
+  account_id  INTEGER,
+  target      TEXT NOT NULL,
+  detail      TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX audit_account ON audit_log(account_id, id);
+CREATE TABLE provider_keys (
+  account_id     INTEGER NOT NULL REFERENCES accounts(id),
+  provider       TEXT NOT NULL,
+  master_key_id  TEXT NOT NULL,
+  nonce          TEXT NOT NULL,
+  ciphertext     TEXT NOT NULL,
+  last4          TEXT NOT NULL,
+  created_at_ms  INTEGER NOT NULL,
+  PRIMARY KEY (account_id, provider)
+);
+)sql",
 };
 static_assert(std::size(kMigrations) == SqliteStore::kSchemaVersion);
 

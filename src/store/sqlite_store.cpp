@@ -156,52 +156,6 @@ std::vector<AccountRecord> SqliteStore::load_accounts() {
     return out;
 }
 
-std::int64_t SqliteStore::insert_key(const KeyRecord& key) {
-    prepare(
-        "INSERT INTO api_keys (account_id, name, hash, prefix, created_at_ms) "
-        "VALUES (?, ?, ?, ?, ?)")
-        .bind(1, key.account_id)
-        .bind(2, key.name)
-        .bind(3, key.hash)
-        .bind(4, key.prefix)
-        .bind(5, key.created_at_ms)
-        .run();
-    return sqlite3_last_insert_rowid(db_);
-}
-
-bool SqliteStore::revoke_key(std::int64_t key_id, std::int64_t revoked_at_ms) {
-    prepare("UPDATE api_keys SET revoked_at_ms = ? WHERE id = ? AND revoked_at_ms IS NULL")
-        .bind(1, revoked_at_ms)
-        .bind(2, key_id)
-        .run();
-    return sqlite3_changes(db_) == 1;
-}
-
-namespace {
-constexpr const char* kKeyColumns =
-    "SELECT id, account_id, name, hash, prefix, created_at_ms, revoked_at_ms FROM api_keys ";
-
-template <typename Row>
-std::vector<KeyRecord> read_keys(Row& q) {
-    std::vector<KeyRecord> out;
-    while (q.step()) {
-        out.push_back({q.int64(0), q.int64(1), q.text(2), q.text(3), q.text(4), q.int64(5),
-                       q.optional_int64(6)});
-    }
-    return out;
-}
-}  // namespace
-
-std::vector<KeyRecord> SqliteStore::load_active_keys() {
-    static const std::string sql = std::string(kKeyColumns) + "WHERE revoked_at_ms IS NULL";
-    return read_keys(prepare(sql.c_str()));
-}
-
-std::vector<KeyRecord> SqliteStore::list_keys(std::int64_t account_id) {
-    static const std::string sql = std::string(kKeyColumns) + "WHERE account_id = ? ORDER BY id";
-    return read_keys(prepare(sql.c_str()).bind(1, account_id));
-}
-
 std::int64_t SqliteStore::insert_hold(const HoldRecord& hold) {
     prepare(
         "INSERT INTO holds (account_id, key_id, request_id, model, endpoint, amount_nanos, "

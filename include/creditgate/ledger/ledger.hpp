@@ -30,6 +30,7 @@
 
 #include "creditgate/ledger/abandon_rule.hpp"
 #include "creditgate/ledger/burn_down.hpp"
+#include "creditgate/ledger/key_limits.hpp"
 #include "creditgate/ledger/results.hpp"
 #include "creditgate/pricing/cost.hpp"
 #include "creditgate/store/records.hpp"
@@ -70,13 +71,15 @@ struct HoldRequest {
     std::int64_t quote_provider_nanos = 0;
     std::int64_t quote_markup_nanos = 0;
     std::string price_version;
+    std::int64_t token_bound = 0;  // prompt + output tokens at most: the key's tokens per minute
 };
 
 struct HoldOutcome {
     LedgerResult result = LedgerResult::unavailable;
     std::int64_t hold_id = 0;
-    std::int64_t available_nanos = 0;  // after the hold when ok; before it otherwise
-    WriteSeq durable_seq = 0;          // the hold is durable once the writer reached this
+    std::int64_t available_nanos = 0;       // after the hold when ok; before it otherwise
+    WriteSeq durable_seq = 0;               // the hold is durable once the writer reached this
+    std::optional<KeyRefusal> key_refusal;  // key_limited: which limit of which key
 };
 
 struct Charge {
@@ -180,6 +183,15 @@ class Ledger {
     // API keys, and reports). It sees every decision made before it was submitted.
     void submit(WriterJob job) { writer_.submit(std::move(job)); }
     bool account_exists(std::int64_t account_id) const;
+
+    // --- Keys' limits (key_limits.hpp), kept with the balances they are decided with. The
+    // key registry tells the ledger of keys made, changed and revoked after start().
+    void add_key(std::int64_t key_id, std::optional<std::int64_t> parent_id,
+                 const KeyLimitSpec& spec);
+    void set_key_limits(std::int64_t key_id, const KeyLimitSpec& spec);
+    // The key and every key below it; returns those that were live until now.
+    std::vector<std::int64_t> revoke_key_tree(std::int64_t key_id);
+    std::optional<KeyUsage> key_usage(std::int64_t key_id);
     // Recomputes what memory keeps incrementally (reserved = Σ open holds, open-hold counts,
     // balance = Σ buckets − owed) and stops the process if they disagree. O(holds + buckets):
     // for tests and the sweeper's idle moments, not the request path.
@@ -223,6 +235,7 @@ class Ledger {
     struct OpenHold {
         HoldRecord record;
         std::shared_ptr<HoldInsert> insert;  // null for a hold loaded from the store
+        std::int64_t token_bound = 0;        // what it reserved of its key's tokens per minute
     };
     struct AbandonedHold {
         HoldRecord hold;
@@ -278,6 +291,7 @@ class Ledger {
     std::int64_t last_now_ms_ = 0;
     RowIds last_ids_;  // the highest id of each kind handed out
     std::unordered_map<std::int64_t, AccountState> accounts_;
+    KeyLimits key_limits_;
     std::unordered_map<std::int64_t, OpenHold> open_holds_;
     std::set<std::pair<std::int64_t, std::int64_t>> hold_deadlines_;  // (deadline, hold id)
     std::set<std::tuple<std::int64_t, std::int64_t, std::int64_t>> grant_expiries_;

@@ -15,6 +15,8 @@ enum class LedgerResult {
     invalid_expiry,        // an expiry in the past, or on something that cannot expire
     overflow,              // the new balance would not fit in int64
     idempotency_conflict,  // same idempotency key, different request
+    key_limited,           // a limit of the key or a key above it refused (HoldOutcome says which)
+    key_revoked,           // the key, or one above it, was revoked since it was authenticated
     unavailable,           // the store failed; nothing was committed
 };
 

@@ -21,6 +21,39 @@ struct KeyRecord {
     std::string prefix;  // first characters of the key, for display only
     std::int64_t created_at_ms = 0;
     std::optional<std::int64_t> revoked_at_ms;
+    std::optional<std::int64_t> parent_id;  // the key that minted it (sub-keys)
+    std::string scope_json;                 // its scope (auth/key_scope.hpp), "{}" when none
+};
+
+// One change to keys or secrets, with who made it: the admin token's name, or "key:<id>" for
+// a key managing its own account.
+struct AuditRecord {
+    std::int64_t id = 0;
+    std::int64_t at_ms = 0;
+    std::string actor;
+    std::string action;  // "key.create", "key.update", "key.revoke", "provider_key.put", ...
+    std::optional<std::int64_t> account_id;
+    std::string target;  // what changed, e.g. "key:42" or "provider_key:openai"
+    std::string detail;  // JSON: the new scope, never a secret
+};
+
+// A user's own provider key (BYOK), encrypted: AES-256-GCM under master key `master_key_id`,
+// with the account id and provider as associated data.
+struct ProviderKeyRecord {
+    std::int64_t account_id = 0;
+    std::string provider;
+    std::string master_key_id;
+    std::string nonce_b64;       // base64 of the 12-byte nonce
+    std::string ciphertext_b64;  // base64 of the ciphertext with its 16-byte tag appended
+    std::string last4;           // the key's last 4 characters, for display
+    std::int64_t created_at_ms = 0;
+};
+
+// Spend of one key (its own charges, not its sub-keys'), summed from a time on.
+struct KeySpendRecord {
+    std::int64_t key_id = 0;
+    std::int64_t since_nanos = 0;  // charges at or after `since`
+    std::int64_t lifetime_nanos = 0;
 };
 
 enum class HoldState { open, settled, voided, abandoned };

@@ -39,8 +39,21 @@ class SqliteStore final : public Store {
 
     std::int64_t insert_key(const KeyRecord& key) override;
     bool revoke_key(std::int64_t key_id, std::int64_t revoked_at_ms) override;
+    bool update_key(std::int64_t key_id, const std::string& name,
+                    const std::string& scope_json) override;
     std::vector<KeyRecord> load_active_keys() override;
+    std::vector<KeyRecord> load_all_keys() override;
     std::vector<KeyRecord> list_keys(std::int64_t account_id) override;
+    std::optional<KeyRecord> find_key(std::int64_t key_id) override;
+    std::vector<KeySpendRecord> load_key_spend(std::int64_t since_ms) override;
+
+    std::int64_t insert_audit(const AuditRecord& record) override;
+    std::vector<AuditRecord> list_audit(int limit, std::int64_t before_id,
+                                        std::optional<std::int64_t> account_id) override;
+
+    void put_provider_key(const ProviderKeyRecord& record) override;
+    bool delete_provider_key(std::int64_t account_id, const std::string& provider) override;
+    std::vector<ProviderKeyRecord> load_provider_keys() override;
 
     std::int64_t insert_hold(const HoldRecord& hold) override;
     void close_hold(std::int64_t hold_id, HoldState state, std::int64_t closed_at_ms) override;
@@ -81,7 +94,7 @@ class SqliteStore final : public Store {
                                                 EntryGrouping grouping) override;
     std::vector<EntryRecord> list_balance_entries(const EntryWindow& window) override;
 
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
 
     class Statement;  // internal to src/store
 

@@ -37,8 +37,27 @@ class Store {
 
     virtual std::int64_t insert_key(const KeyRecord& key) = 0;
     virtual bool revoke_key(std::int64_t key_id, std::int64_t revoked_at_ms) = 0;
+    // Changes a live key's name and scope; false when it is unknown or revoked.
+    virtual bool update_key(std::int64_t key_id, const std::string& name,
+                            const std::string& scope_json) = 0;
     virtual std::vector<KeyRecord> load_active_keys() = 0;
+    // Every key, revoked ones too (a revoked sub-key's spend still counts for its parent).
+    virtual std::vector<KeyRecord> load_all_keys() = 0;
     virtual std::vector<KeyRecord> list_keys(std::int64_t account_id) = 0;
+    virtual std::optional<KeyRecord> find_key(std::int64_t key_id) = 0;
+    // Each key's charges (their debits) at or after `since_ms`, and in all; keys with none
+    // are left out.
+    virtual std::vector<KeySpendRecord> load_key_spend(std::int64_t since_ms) = 0;
+
+    virtual std::int64_t insert_audit(const AuditRecord& record) = 0;
+    // Newest first; ids < before_id when before_id > 0; one account's when account_id is set.
+    virtual std::vector<AuditRecord> list_audit(int limit, std::int64_t before_id,
+                                                std::optional<std::int64_t> account_id) = 0;
+
+    // Replaces the account's key for that provider.
+    virtual void put_provider_key(const ProviderKeyRecord& record) = 0;
+    virtual bool delete_provider_key(std::int64_t account_id, const std::string& provider) = 0;
+    virtual std::vector<ProviderKeyRecord> load_provider_keys() = 0;
 
     // Writes the hold in its state: open, or already closed (at closed_at_ms) when the record
     // that closes it, with its entry, is in the same transaction (one row write instead of an

@@ -63,6 +63,34 @@ class FaultyStore final : public Store {
         return inner_->list_keys(account_id);
     }
 
+    bool update_key(std::int64_t key_id, const std::string& name,
+                    const std::string& scope_json) override {
+        return inner_->update_key(key_id, name, scope_json);
+    }
+    std::vector<KeyRecord> load_all_keys() override { return inner_->load_all_keys(); }
+    std::optional<KeyRecord> find_key(std::int64_t key_id) override {
+        return inner_->find_key(key_id);
+    }
+    std::vector<KeySpendRecord> load_key_spend(std::int64_t since_ms) override {
+        return inner_->load_key_spend(since_ms);
+    }
+    std::int64_t insert_audit(const AuditRecord& record) override {
+        return inner_->insert_audit(record);
+    }
+    std::vector<AuditRecord> list_audit(int limit, std::int64_t before_id,
+                                        std::optional<std::int64_t> account_id) override {
+        return inner_->list_audit(limit, before_id, account_id);
+    }
+    void put_provider_key(const ProviderKeyRecord& record) override {
+        inner_->put_provider_key(record);
+    }
+    bool delete_provider_key(std::int64_t account_id, const std::string& provider) override {
+        return inner_->delete_provider_key(account_id, provider);
+    }
+    std::vector<ProviderKeyRecord> load_provider_keys() override {
+        return inner_->load_provider_keys();
+    }
+
     std::int64_t insert_hold(const HoldRecord& hold) override {
         fail_if_due(Fault::insert_hold);
         return inner_->insert_hold(hold);
