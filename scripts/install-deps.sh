@@ -7,7 +7,7 @@ packages=(build-essential cmake ninja-build pkg-config
           libboost1.81-dev libboost-url1.81-dev libssl-dev nlohmann-json3-dev libspdlog-dev
           libsqlite3-dev libpcre2-dev curl ca-certificates)
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(libgtest-dev googletest openssl)
+  packages+=(libgtest-dev googletest openssl faketime)  # faketime: keys_rollover.test.js
   # Node.js may come from elsewhere (with its own npm): only install Debian's when absent, since
   # Debian's npm conflicts with other Node.js builds.
   command -v node >/dev/null 2>&1 || packages+=(nodejs)
