@@ -85,7 +85,7 @@ describe('key scope refusals', { timeout: SUITE_TIMEOUT_MS }, () => {
   });
 
   test('tokens per minute: 429 rate_limited once the minute\'s tokens are used', async () => {
-    // The mock reports the full bound as used, so one request takes 93 of the 100 tokens.
+    // The mock reports the full bound as used: one request takes nearly all of the minute's 100.
     const bound = promptBound(MESSAGES) + 60;
     const usage = { 'x-mock-usage': JSON.stringify({ prompt_tokens: promptBound(MESSAGES), completion_tokens: 60 }) };
     const body = { model: 'mock-usage-from-header', messages: MESSAGES, max_tokens: 60 };
