@@ -44,17 +44,6 @@ nlohmann::json grant_json(const GrantRecord& g) {
         {"created_at", format_time_ms(g.created_at_ms)}};
 }
 
-nlohmann::json key_json(const KeyRecord& k) {
-    return {{"id", k.id},
-            {"object", "api_key"},
-            {"account_id", k.account_id},
-            {"name", k.name},
-            {"prefix", k.prefix},
-            {"created_at", format_time_ms(k.created_at_ms)},
-            {"revoked_at", k.revoked_at_ms ? nlohmann::json(format_time_ms(*k.revoked_at_ms))
-                                           : nlohmann::json()}};
-}
-
 namespace {
 
 void add_flag_words(nlohmann::json& flags, const std::string& text) {
