@@ -4,7 +4,7 @@
 
 #include "creditgate/pricing/decimal.hpp"
 #include "creditgate/store/store.hpp"
-#include "creditgate/views/time_text.hpp"
+#include "creditgate/validate/time_text.hpp"
 
 namespace creditgate {
 
