@@ -53,8 +53,13 @@ AdminApi::AdminApi(const ConfigHolder& configs, Ledger& ledger, KeyRegistry& key
         .add(verb::get, "/admin/accounts/{id}/statement",
              [this](const RouteIds& ids, CallPtr call) { get_statement(call, ids[0]); })
         .add(verb::get, "/admin/usage", [this](const RouteIds&, CallPtr call) { get_usage(call); })
+        .add(verb::get, "/admin/keys/{id}",
+             [this](const RouteIds& ids, CallPtr call) { get_key(call, ids[0]); })
+        .add(verb::patch, "/admin/keys/{id}",
+             [this](const RouteIds& ids, CallPtr call) { update_key(call, ids[0]); })
         .add(verb::delete_, "/admin/keys/{id}",
              [this](const RouteIds& ids, CallPtr call) { revoke_key(call, ids[0]); })
+        .add(verb::get, "/admin/audit", [this](const RouteIds&, CallPtr call) { list_audit(call); })
         .add(verb::post, "/admin/reload", [this](const RouteIds&, CallPtr call) { reload(call); });
 }
 
@@ -99,37 +104,6 @@ void AdminApi::get_account(const std::shared_ptr<Call>& call, std::int64_t accou
                                 return call->fail(api_error_from(LedgerResult::account_not_found));
                             call->reply(http::status::ok, account_json(*account));
                         }));
-}
-
-void AdminApi::create_key(const std::shared_ptr<Call>& call, std::int64_t account_id) {
-    auto body = object_body(call->request.body(), {"name"});
-    if (auto* error = std::get_if<ApiError>(&body)) return call->fail(*error);
-    auto name = string_field(std::get<nlohmann::json>(body), "name", false, kMaxNameLength);
-    if (auto* error = std::get_if<ApiError>(&name)) return call->fail(*error);
-    keys_.create(account_id, std::get<std::string>(name),
-                 call->on_session<CreatedKey>([call](auto& created) {
-                     if (created.result != AuthResult::ok)
-                         return call->fail(api_error_from(created.result));
-                     auto reply = key_json(created.record);
-                     reply["key"] = created.plaintext;  // the only time the key is ever shown
-                     call->reply(http::status::created, reply);
-                 }));
-}
-
-void AdminApi::list_keys(const std::shared_ptr<Call>& call, std::int64_t account_id) {
-    keys_.list(account_id, call->on_session<KeyList>([call](auto& list) {
-        if (list.result != AuthResult::ok) return call->fail(api_error_from(list.result));
-        nlohmann::json data = nlohmann::json::array();
-        for (const auto& key : list.keys) data.push_back(key_json(key));
-        call->reply(http::status::ok, {{"object", "list"}, {"data", std::move(data)}});
-    }));
-}
-
-void AdminApi::revoke_key(const std::shared_ptr<Call>& call, std::int64_t key_id) {
-    keys_.revoke(key_id, call->on_session<bool>([call, key_id](bool& revoked) {
-        if (!revoked) return call->fail(api_error_from(AuthResult::key_not_found));
-        call->reply(http::status::ok, {{"id", key_id}, {"object", "api_key"}, {"revoked", true}});
-    }));
 }
 
 void AdminApi::list_ledger(const std::shared_ptr<Call>& call, std::int64_t account_id) {

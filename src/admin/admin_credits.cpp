@@ -5,8 +5,8 @@
 #include "creditgate/auth/api_key.hpp"
 #include "creditgate/http/routing.hpp"
 #include "creditgate/pricing/decimal.hpp"
+#include "creditgate/validate/time_text.hpp"
 #include "creditgate/views/render.hpp"
-#include "creditgate/views/time_text.hpp"
 
 namespace creditgate {
 

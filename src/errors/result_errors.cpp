@@ -124,4 +124,20 @@ ApiError api_error_from(CostResult result, std::string message) {
     return make(row(result), std::move(message));
 }
 
+std::variant<KeyScope, ApiError> key_scope_from_body(const std::string& body,
+                                                     const KeyScope& base) {
+    auto json = nlohmann::json::parse(body.empty() ? std::string("{}") : body, nullptr, false);
+    if (json.is_discarded()) {
+        return api_error(ErrorCode::invalid_request, "The request body is not valid JSON.");
+    }
+    if (!json.is_object()) {
+        return api_error(ErrorCode::invalid_request, "The request body must be a JSON object.");
+    }
+    auto parsed = parse_key_scope(json, base);
+    if (auto* error = std::get_if<ScopeError>(&parsed)) {
+        return api_error(ErrorCode::invalid_request, error->message, error->field);
+    }
+    return std::get<KeyScope>(std::move(parsed));
+}
+
 }  // namespace creditgate

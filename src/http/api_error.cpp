@@ -26,8 +26,16 @@ ErrorRow row(ErrorCode code) {
             return {status::forbidden, "key_expired", "permission_error"};
         case ErrorCode::model_not_allowed:
             return {status::forbidden, "model_not_allowed", "permission_error"};
+        case ErrorCode::endpoint_not_allowed:
+            return {status::forbidden, "endpoint_not_allowed", "permission_error"};
+        case ErrorCode::ip_not_allowed:
+            return {status::forbidden, "ip_not_allowed", "permission_error"};
         case ErrorCode::key_budget_exceeded:
-            return {status::forbidden, "key_budget_exceeded", "permission_error"};
+            return {status::payment_required, "key_budget_exceeded", "billing_error"};
+        case ErrorCode::permission_denied:
+            return {status::forbidden, "permission_denied", "permission_error"};
+        case ErrorCode::scope_too_wide:
+            return {status::forbidden, "scope_too_wide", "permission_error"};
         case ErrorCode::model_not_found:
             return {status::not_found, "model_not_found", "invalid_request_error"};
         case ErrorCode::not_found:
@@ -57,7 +65,7 @@ const char* code_name(ErrorCode code) {
 }
 
 ApiError api_error(ErrorCode code, std::string message, std::string param) {
-    return ApiError{row(code).http_status, code, std::move(message), std::move(param), {}};
+    return ApiError{row(code).http_status, code, std::move(message), std::move(param), {}, 0};
 }
 
 std::string ApiError::body() const {

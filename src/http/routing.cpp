@@ -21,7 +21,9 @@ Response error_response(const ApiError& error, const std::string& request_id, st
     if (!request_id.empty()) response.set("x-request-id", request_id);
     if (!error.allow.empty()) response.set(http::field::allow, error.allow);
     if (error.code == ErrorCode::rate_limited) {
-        response.set(http::field::retry_after, std::to_string(kRetryAfterSeconds));
+        response.set(
+            http::field::retry_after,
+            std::to_string(error.retry_after_s > 0 ? error.retry_after_s : kRetryAfterSeconds));
     }
     response.body() = std::move(body);
     return response;

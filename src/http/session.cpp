@@ -41,6 +41,12 @@ std::string HttpSession::remote_address() const {
     return ec ? std::string() : endpoint.address().to_string();
 }
 
+boost::asio::ip::address HttpSession::peer_address() const {
+    beast::error_code ec;
+    auto endpoint = stream_.socket().remote_endpoint(ec);
+    return ec ? boost::asio::ip::address() : endpoint.address();
+}
+
 void HttpSession::do_read() {
     if (registry_.draining()) return abort();
     parser_.emplace();

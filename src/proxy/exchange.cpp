@@ -11,6 +11,7 @@
 #include "creditgate/observe/invariant.hpp"
 #include "creditgate/pricing/decimal.hpp"
 #include "creditgate/proxy/header_policy.hpp"
+#include "creditgate/proxy/key_admission.hpp"
 #include "creditgate/shapes/model_tokenizer.hpp"
 #include "creditgate/shapes/usage_cost.hpp"
 #include "creditgate/usage/charge_rule.hpp"
@@ -110,6 +111,10 @@ bool Exchange::admit() {
                                     "model"));
         return false;
     }
+    if (auto error = check_key_request(key_, shape_->model(), shape_->scope_name())) {
+        fail_before_reply(*error);
+        return false;
+    }
     model_ = &model->second;
     pool_ = context_.pools.find(model_->provider);
     CG_CHECK(pool_ != nullptr, "the pools follow config_, whose models name its own providers");
@@ -145,7 +150,14 @@ bool Exchange::admit() {
     hold.quote_provider_nanos = quote.cost.provider_nanos;
     hold.quote_markup_nanos = quote.cost.markup_nanos;
     hold.price_version = config.price_version;
+    hold.token_bound = bounds.prompt_tokens > INT64_MAX - bounds.output_tokens
+                           ? INT64_MAX
+                           : bounds.prompt_tokens + bounds.output_tokens;
     const auto outcome = context_.ledger.hold(hold);
+    if (outcome.key_refusal) {
+        fail_before_reply(key_refusal_error(*outcome.key_refusal, quote_.total_nanos));
+        return false;
+    }
     if (outcome.result != LedgerResult::ok) {
         std::string message;
         if (outcome.result == LedgerResult::insufficient_credits) {

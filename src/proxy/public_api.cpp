@@ -5,6 +5,7 @@
 #include "creditgate/auth/api_key.hpp"
 #include "creditgate/http/routing.hpp"
 #include "creditgate/proxy/exchange.hpp"
+#include "creditgate/proxy/key_admission.hpp"
 #include "creditgate/proxy/model_list.hpp"
 #include "creditgate/shapes/anthropic_errors.hpp"
 #include "creditgate/shapes/chat_shape.hpp"
@@ -24,6 +25,18 @@ auto PublicApi::exchange_route() {
         };
 }
 
+auto PublicApi::route(KeyedHandler handler) {
+    return [this, handler](const RouteIds&, const SessionPtr& session, Request& request,
+                           AccessRecord& record) { (this->*handler)(session, request, record); };
+}
+
+auto PublicApi::route(IdHandler handler) {
+    return [this, handler](const RouteIds& ids, const SessionPtr& session, Request& request,
+                           AccessRecord& record) {
+        (this->*handler)(session, request, record, ids[0]);
+    };
+}
+
 PublicApi::PublicApi(net::any_io_executor executor, const ConfigHolder& configs, Ledger& ledger,
                      KeyRegistry& keys, std::atomic<int>& in_flight, TlsContexts& tls)
     : context_{configs, ledger, keys, ProviderPools(std::move(executor), tls), in_flight} {
@@ -33,18 +46,15 @@ PublicApi::PublicApi(net::any_io_executor executor, const ConfigHolder& configs,
              [this](const RouteIds&, const SessionPtr& session, Request&, AccessRecord& record) {
                  health(session, record);
              })
-        .add(verb::get, "/v1/models",
-             [this](const RouteIds&, const SessionPtr& session, Request& request,
-                    AccessRecord& record) { list_models(session, request, record); })
-        .add(verb::get, "/v1/requests/{name}",
-             [this](const RouteIds&, const SessionPtr& session, Request& request,
-                    AccessRecord& record) { get_request_charge(session, request, record); })
-        .add(verb::get, "/v1/credits",
-             [this](const RouteIds&, const SessionPtr& session, Request& request,
-                    AccessRecord& record) { get_credits(session, request, record); })
-        .add(verb::get, "/v1/usage",
-             [this](const RouteIds&, const SessionPtr& session, Request& request,
-                    AccessRecord& record) { get_usage(session, request, record); })
+        .add(verb::get, "/v1/models", route(&PublicApi::list_models))
+        .add(verb::get, "/v1/requests/{name}", route(&PublicApi::get_request_charge))
+        .add(verb::get, "/v1/credits", route(&PublicApi::get_credits))
+        .add(verb::get, "/v1/usage", route(&PublicApi::get_usage))
+        .add(verb::get, "/v1/key", route(&PublicApi::get_own_key))
+        .add(verb::get, "/v1/keys", route(&PublicApi::list_sub_keys))
+        .add(verb::post, "/v1/keys", route(&PublicApi::create_sub_key))
+        .add(verb::patch, "/v1/keys/{id}", route(&PublicApi::update_sub_key))
+        .add(verb::delete_, "/v1/keys/{id}", route(&PublicApi::revoke_sub_key))
         .add(verb::post, "/v1/chat/completions", exchange_route<ChatShape>())
         .add(verb::post, "/v1/completions", exchange_route<CompletionsShape>())
         .add(verb::post, "/v1/embeddings", exchange_route<EmbeddingsShape>())
@@ -98,6 +108,10 @@ std::optional<KeyIdentity> PublicApi::authenticate(const SessionPtr& session,
     }
     record.account_id = key->account_id;
     record.key_id = key->key_id;
+    if (auto error = check_key_access(*key, session->peer_address(), now_ms())) {
+        fail(session, record, *error);
+        return std::nullopt;
+    }
     return key;
 }
 

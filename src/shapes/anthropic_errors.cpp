@@ -17,6 +17,10 @@ const char* anthropic_error_type(ErrorCode code) {
             return "billing_error";
         case ErrorCode::key_expired:
         case ErrorCode::model_not_allowed:
+        case ErrorCode::endpoint_not_allowed:
+        case ErrorCode::ip_not_allowed:
+        case ErrorCode::permission_denied:
+        case ErrorCode::scope_too_wide:
             return "permission_error";
         case ErrorCode::model_not_found:
         case ErrorCode::not_found:

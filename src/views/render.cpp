@@ -4,7 +4,7 @@
 
 #include "creditgate/pricing/decimal.hpp"
 #include "creditgate/store/store.hpp"
-#include "creditgate/views/time_text.hpp"
+#include "creditgate/validate/time_text.hpp"
 
 namespace creditgate {
 
@@ -42,17 +42,6 @@ nlohmann::json grant_json(const GrantRecord& g) {
          g.expires_at_ms ? nlohmann::json(format_time_ms(*g.expires_at_ms)) : nlohmann::json()},
         {"reference", g.reference.empty() ? nlohmann::json() : nlohmann::json(g.reference)},
         {"created_at", format_time_ms(g.created_at_ms)}};
-}
-
-nlohmann::json key_json(const KeyRecord& k) {
-    return {{"id", k.id},
-            {"object", "api_key"},
-            {"account_id", k.account_id},
-            {"name", k.name},
-            {"prefix", k.prefix},
-            {"created_at", format_time_ms(k.created_at_ms)},
-            {"revoked_at", k.revoked_at_ms ? nlohmann::json(format_time_ms(*k.revoked_at_ms))
-                                           : nlohmann::json()}};
 }
 
 namespace {

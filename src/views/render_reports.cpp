@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "creditgate/pricing/decimal.hpp"
+#include "creditgate/validate/time_text.hpp"
 #include "creditgate/views/render.hpp"
-#include "creditgate/views/time_text.hpp"
 
 namespace creditgate {
 

@@ -7,8 +7,8 @@
 
 #include "creditgate/errors/result_errors.hpp"
 #include "creditgate/http/routing.hpp"
+#include "creditgate/validate/time_text.hpp"
 #include "creditgate/views/render_reports.hpp"
-#include "creditgate/views/time_text.hpp"
 
 namespace creditgate {
 

@@ -30,9 +30,13 @@ class AdminApi final : public RequestHandler {
     struct Call;  // one request in progress
     void create_account(const std::shared_ptr<Call>& call);
     void get_account(const std::shared_ptr<Call>& call, std::int64_t account_id);
+    // Keys and their audit log (admin_keys.cpp).
     void create_key(const std::shared_ptr<Call>& call, std::int64_t account_id);
     void list_keys(const std::shared_ptr<Call>& call, std::int64_t account_id);
+    void get_key(const std::shared_ptr<Call>& call, std::int64_t key_id);
+    void update_key(const std::shared_ptr<Call>& call, std::int64_t key_id);
     void revoke_key(const std::shared_ptr<Call>& call, std::int64_t key_id);
+    void list_audit(const std::shared_ptr<Call>& call);
     // Top-ups, grants and adjustments: idempotent money movements (admin_credits.cpp).
     void move_money(const std::shared_ptr<Call>& call, std::int64_t account_id, GrantKind kind);
     void list_ledger(const std::shared_ptr<Call>& call, std::int64_t account_id);

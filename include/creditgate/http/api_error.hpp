@@ -12,7 +12,11 @@ enum class ErrorCode {
     insufficient_credits,
     key_expired,
     model_not_allowed,
+    endpoint_not_allowed,
+    ip_not_allowed,
     key_budget_exceeded,
+    permission_denied,  // the key lacks a right the route needs (keys:manage)
+    scope_too_wide,     // a sub-key would be wider than the key minting it
     model_not_found,
     not_found,
     method_not_allowed,
@@ -28,8 +32,9 @@ struct ApiError {
     boost::beast::http::status status;
     ErrorCode code;
     std::string message;
-    std::string param;  // the offending field, empty when none
-    std::string allow;  // 405 only: the methods the path accepts (the Allow header)
+    std::string param;      // the offending field, empty when none
+    std::string allow;      // 405 only: the methods the path accepts (the Allow header)
+    int retry_after_s = 0;  // 429 only: the Retry-After header; kRetryAfterSeconds when 0
 
     // {"error":{"message","type","param","code"}}, the OpenAI shape.
     std::string body() const;

@@ -97,6 +97,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     net::any_io_executor executor() { return stream_.get_executor(); }
     void close_if_idle();
     std::string remote_address() const;
+    // The connected peer's address; the unspecified address if the socket has none.
+    boost::asio::ip::address peer_address() const;
 
   private:
     void do_read();

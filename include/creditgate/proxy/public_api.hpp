@@ -33,6 +33,25 @@ class PublicApi final : public RequestHandler {
     void get_credits(const SessionPtr& session, const Request& request, AccessRecord& record);
     void get_usage(const SessionPtr& session, const Request& request, AccessRecord& record);
     static void answer(const SessionPtr& session, AccessRecord& record, Response&& reply);
+    // The caller's key and the keys it mints (caller_keys.cpp).
+    void get_own_key(const SessionPtr& session, const Request& request, AccessRecord& record);
+    // authenticate, and the key may manage keys (403 permission_denied otherwise).
+    std::optional<KeyIdentity> authenticate_manager(const SessionPtr& session,
+                                                    const Request& request, AccessRecord& record);
+    void create_sub_key(const SessionPtr& session, const Request& request, AccessRecord& record);
+    void list_sub_keys(const SessionPtr& session, const Request& request, AccessRecord& record);
+    void update_sub_key(const SessionPtr& session, const Request& request, AccessRecord& record,
+                        std::int64_t key_id);
+    void revoke_sub_key(const SessionPtr& session, const Request& request, AccessRecord& record,
+                        std::int64_t key_id);
+    template <typename T>
+    static Callback<T> on_session(const SessionPtr& session, AccessRecord& record,
+                                  std::function<void(T&, AccessRecord&)> fn);
+    using KeyedHandler = void (PublicApi::*)(const SessionPtr&, const Request&, AccessRecord&);
+    using IdHandler = void (PublicApi::*)(const SessionPtr&, const Request&, AccessRecord&,
+                                          std::int64_t);
+    auto route(KeyedHandler handler);
+    auto route(IdHandler handler);
     // Every metered endpoint: authenticate, then one exchange with the endpoint's shape.
     void start_exchange(const SessionPtr& session, Request& request, AccessRecord& record,
                         std::unique_ptr<Shape> shape);

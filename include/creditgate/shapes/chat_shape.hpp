@@ -9,6 +9,7 @@ namespace creditgate {
 class ChatShape final : public Shape {
   public:
     const char* endpoint() const override { return "/v1/chat/completions"; }
+    const char* scope_name() const override { return "chat"; }
     std::optional<ApiError> parse(std::string_view body) override;
     const std::string& model() const override { return request_.model; }
     bool stream() const override { return request_.stream; }

@@ -10,6 +10,7 @@ namespace creditgate {
 class CompletionsShape final : public Shape {
   public:
     const char* endpoint() const override { return "/v1/completions"; }
+    const char* scope_name() const override { return "completions"; }
     std::optional<ApiError> parse(std::string_view body) override;
     const std::string& model() const override { return request_.model; }
     bool stream() const override { return request_.stream; }

@@ -9,6 +9,7 @@ namespace creditgate {
 class EmbeddingsShape final : public Shape {
   public:
     const char* endpoint() const override { return "/v1/embeddings"; }
+    const char* scope_name() const override { return "embeddings"; }
     std::optional<ApiError> parse(std::string_view body) override;
     const std::string& model() const override { return request_.model; }
     bool stream() const override { return false; }

@@ -8,6 +8,7 @@ namespace creditgate {
 class ImagesShape final : public Shape {
   public:
     const char* endpoint() const override { return "/v1/images/generations"; }
+    const char* scope_name() const override { return "images"; }
     std::optional<ApiError> parse(std::string_view body) override;
     const std::string& model() const override { return request_.model; }
     bool stream() const override { return false; }  // parse() refuses stream: true

@@ -14,6 +14,7 @@ namespace creditgate {
 class MessagesShape final : public Shape {
   public:
     const char* endpoint() const override { return "/v1/messages"; }
+    const char* scope_name() const override { return "messages"; }
     ProviderKind provider_kind() const override { return ProviderKind::anthropic; }
     std::optional<ApiError> parse(std::string_view body) override;
     const std::string& model() const override { return request_.model; }

@@ -9,6 +9,7 @@ namespace creditgate {
 class ResponsesShape final : public Shape {
   public:
     const char* endpoint() const override { return "/v1/responses"; }
+    const char* scope_name() const override { return "responses"; }
     std::optional<ApiError> parse(std::string_view body) override;
     const std::string& model() const override { return request_.model; }
     bool stream() const override { return request_.stream; }

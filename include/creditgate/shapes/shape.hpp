@@ -48,8 +48,10 @@ class Shape {
   public:
     virtual ~Shape() = default;
 
-    // The endpoint as recorded on ledger entries and keys' scopes ("/v1/chat/completions").
+    // The endpoint as recorded on ledger entries ("/v1/chat/completions").
     virtual const char* endpoint() const = 0;
+    // The endpoint as a key's scope names it ("chat"; auth/key_scope.hpp kScopeEndpoints).
+    virtual const char* scope_name() const = 0;
     // The API the provider must speak: a model whose provider is of another kind is refused
     // (400 naming `model`).
     virtual ProviderKind provider_kind() const { return ProviderKind::openai; }

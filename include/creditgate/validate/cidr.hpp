@@ -16,6 +16,11 @@ struct Cidr {
     bool operator==(const Cidr&) const = default;
 };
 
+// What a caller says when parse_cidr refuses a text.
+inline constexpr std::string_view kCidrExpected =
+    "expected an IP address or a network such as \"203.0.113.0/24\" or \"2001:db8::/32\", "
+    "with no address bits set beyond the prefix";
+
 // nullopt when the text is not an address with an optional /prefix (a bare address is /32 or
 // /128), or has host bits set beyond the prefix.
 std::optional<Cidr> parse_cidr(std::string_view text);

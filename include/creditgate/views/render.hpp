@@ -9,7 +9,6 @@
 namespace creditgate {
 
 nlohmann::json account_json(const AccountBalance& account);
-nlohmann::json key_json(const KeyRecord& key);
 nlohmann::json entry_json(const EntryRecord& entry);
 nlohmann::json grant_json(const GrantRecord& grant);
 // One request's charge (GET /v1/requests/{id}) from its entries, oldest first (not empty): the

@@ -1,5 +1,5 @@
 #pragma once
-// Times as the admin API writes and reads them: RFC 3339 in UTC.
+// Times as the APIs write and read them (admin reports, key expiry): RFC 3339 in UTC.
 #include <cstdint>
 #include <optional>
 #include <string>

@@ -1,4 +1,4 @@
-#include "creditgate/views/time_text.hpp"
+#include "creditgate/validate/time_text.hpp"
 
 #include <fmt/chrono.h>
 
