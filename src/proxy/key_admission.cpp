@@ -3,7 +3,7 @@
 #include <string>
 
 #include "creditgate/pricing/decimal.hpp"
-#include "creditgate/views/time_text.hpp"
+#include "creditgate/validate/time_text.hpp"
 
 namespace creditgate {
 

@@ -16,7 +16,8 @@ constexpr unsigned kMappedV4Offset = 96;  // ::ffff:a.b.c.d keeps the IPv4 addre
 // Both families compare in IPv6 space: an IPv4 address is its IPv4-mapped form, so 10.0.0.1
 // and ::ffff:10.0.0.1 are the same client whichever way a listener reports it.
 address_v6::bytes_type v6_bytes(const address& a) {
-    if (a.is_v4()) return address_v6::v4_mapped(a.to_v4()).to_bytes();
+    if (a.is_v4())
+        return boost::asio::ip::make_address_v6(boost::asio::ip::v4_mapped, a.to_v4()).to_bytes();
     return a.to_v6().to_bytes();
 }
 
