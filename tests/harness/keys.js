@@ -64,8 +64,13 @@ export async function untouchedState(env, accountId) {
   return { money, forwarded: stats.requests };
 }
 
-/** Runs `refuse()` and asserts it moved no money and sent nothing upstream; returns its reply. */
-export async function assertNothingMoved(env, accountId, refuse) {
+/**
+ * Runs `refuse()` and asserts it moved no money and sent nothing upstream; returns its reply.
+ * Earlier requests settle first (a charge may commit just after its reply), unless
+ * `{holdsOpen: true}` says a request is held in flight on purpose.
+ */
+export async function assertNothingMoved(env, accountId, refuse, { holdsOpen = false } = {}) {
+  if (!holdsOpen) await env.admin.waitForNoHold(accountId);
   const before = await untouchedState(env, accountId);
   const reply = await refuse();
   const after = await untouchedState(env, accountId);
