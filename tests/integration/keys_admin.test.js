@@ -37,7 +37,11 @@ describe('key administration', { timeout: SUITE_TIMEOUT_MS }, () => {
 
     const bad = await env.admin.call('PATCH', `/admin/keys/${user.keyId}`, { body: { budgets: { week: '-1' } } });
     assert.equal(assertApiError(bad, 400, 'invalid_request').param, 'budgets.week');
-    assert.deepEqual(await env.admin.ok('GET', `/admin/keys/${user.keyId}`), await ownKey(env.gateway, user.key));
+    const shown = await env.admin.ok('GET', `/admin/keys/${user.keyId}`);
+    assert.deepEqual(shown, await ownKey(env.gateway, user.key));
+    const listed = await env.admin.ok('GET', `/admin/accounts/${user.accountId}/keys`);
+    assert.equal(listed.object, 'list');
+    assert.deepEqual(listed.data, [shown]);
   });
 
   test('the audit log records create, update and revoke with their actors, newest first', async () => {
@@ -74,6 +78,9 @@ describe('key administration', { timeout: SUITE_TIMEOUT_MS }, () => {
     assert.equal(page.has_more, true);
     const next = await env.admin.ok('GET', `/admin/audit?limit=1&account_id=${user.accountId}&before=${page.data[0].id}`);
     assert.equal(next.data[0].id, all[1].id);
+    const whole = await env.admin.ok('GET', `/admin/audit?limit=${all.length}&account_id=${user.accountId}`);
+    assert.deepEqual(whole.data.map((row) => row.id), all.map((row) => row.id));
+    assert.equal(whole.has_more, false, 'a page that reaches the oldest row has no more after it');
   });
 
   test('GET /v1/key: spend, reserved and remaining agree with the ledger', async () => {
