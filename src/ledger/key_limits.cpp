@@ -183,6 +183,13 @@ std::optional<KeyRefusal> KeyLimits::admit(std::int64_t key_id, std::int64_t amo
     return std::nullopt;
 }
 
+void KeyLimits::restore_hold(std::int64_t key_id, std::int64_t amount_nanos) {
+    for (auto* node : chain(key_id)) {
+        node->reserved_nanos += amount_nanos;
+        node->concurrent += 1;
+    }
+}
+
 void KeyLimits::end_hold(std::int64_t key_id, std::int64_t amount_nanos, std::int64_t token_bound) {
     for (auto* node : chain(key_id)) {
         node->reserved_nanos -= amount_nanos;

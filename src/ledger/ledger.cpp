@@ -72,6 +72,11 @@ void Ledger::reload(Store& store) {
     open_holds_.clear();
     hold_deadlines_.clear();
     grant_expiries_.clear();
+    const auto at = now();
+    key_limits_.load(store.load_all_keys(),
+                     store.load_key_spend(period_start(BudgetPeriod::day, at)),
+                     store.load_key_spend(period_start(BudgetPeriod::week, at)),
+                     store.load_key_spend(period_start(BudgetPeriod::month, at)), at);
     for (auto& a : store.load_accounts()) {
         auto& account = accounts_[a.id];
         account.name = a.name;
@@ -83,6 +88,7 @@ void Ledger::reload(Store& store) {
         account.reserved_nanos += h.amount_nanos;
         account.open_holds += 1;
         hold_deadlines_.emplace(h.deadline_ms, h.id);
+        key_limits_.restore_hold(h.key_id, h.amount_nanos);  // ends like any other
         const auto id = h.id;
         open_holds_[id] = OpenHold{std::move(h), nullptr};
     }
@@ -101,11 +107,6 @@ void Ledger::reload(Store& store) {
         }
     }
     last_ids_ = store.max_ids();
-    const auto at = now();
-    key_limits_.load(store.load_all_keys(),
-                     store.load_key_spend(period_start(BudgetPeriod::day, at)),
-                     store.load_key_spend(period_start(BudgetPeriod::week, at)),
-                     store.load_key_spend(period_start(BudgetPeriod::month, at)), at);
 }
 
 std::size_t Ledger::start() {

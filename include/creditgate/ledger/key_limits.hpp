@@ -76,6 +76,9 @@ class KeyLimits {
     // know (key id 0, tests) have no limits.
     std::optional<KeyRefusal> admit(std::int64_t key_id, std::int64_t amount_nanos,
                                     std::int64_t token_bound, std::int64_t now_ms);
+    // A hold a previous process left open, counted again so that its end balances (no token
+    // bound: the rates start afresh with the process).
+    void restore_hold(std::int64_t key_id, std::int64_t amount_nanos);
     // The hold admitted with these numbers ended (settled, voided or abandoned).
     void end_hold(std::int64_t key_id, std::int64_t amount_nanos, std::int64_t token_bound);
     // A charge of the key's request (also late and abandoned ones), in the period of `now_ms`.
