@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "creditgate/cli/keys_command.hpp"
 #include "creditgate/cli/ledger_command.hpp"
 #include "creditgate/cli/prices_command.hpp"
 #include "creditgate/cli/serve_command.hpp"
@@ -32,7 +33,8 @@ Default config file: config/creditgate.json
 )";
 
 void print_usage(std::ostream& out) {
-    out << kUsageHead << creditgate::ledger_usage() << creditgate::prices_usage() << kUsageTail;
+    out << kUsageHead << creditgate::ledger_usage() << creditgate::prices_usage()
+        << creditgate::keys_usage() << kUsageTail;
 }
 
 void setup_logging() {
@@ -60,7 +62,19 @@ int check_config(const creditgate::Config& config) {
                   << format_nanos(model.price.input_nanos_per_mtok) << " / "
                   << format_nanos(model.price.cached_input_nanos_per_mtok) << " / "
                   << format_nanos(model.price.output_nanos_per_mtok) << ", "
-                  << model.max_output_tokens << "\n";
+                  << model.max_output_tokens << (model.byok_only ? ", byok only" : "") << "\n";
+    }
+    // The master key file is checked here too (length, permissions): a bad one fails at start.
+    try {
+        if (auto key = creditgate::load_byok_master_key(config)) {
+            std::cout << "byok: master key " << key->id << " from " << config.byok_master_key_file
+                      << "\n";
+        } else {
+            std::cout << "byok: not configured\n";
+        }
+    } catch (const creditgate::MasterKeyError& e) {
+        std::cerr << "creditgate: " << e.what() << "\n";
+        return 1;
     }
     return 0;
 }
@@ -81,6 +95,9 @@ int main(int argc, char** argv) {
     if (command == "ledger") {
         return creditgate::run_ledger_command(
             std::vector<std::string>(args.begin() + 1, args.end()));
+    }
+    if (command == "keys") {
+        return creditgate::run_keys_command(std::vector<std::string>(args.begin() + 1, args.end()));
     }
     if (command == "prices") {
         return creditgate::run_prices_command(
