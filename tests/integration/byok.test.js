@@ -9,10 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 
 import {
-  TestEnv, assertApiError, chat, chatStream, costOf, runCreditgate, SUITE_TIMEOUT_MS,
+  TestEnv, assertApiError, chat, chatStream, costOf, request, runCreditgate, SUITE_TIMEOUT_MS,
 } from '../harness/index.js';
 
 const USER_KEY = `sk-byok-canary-${crypto.randomBytes(12).toString('hex')}-WXYZ`;
+const CLAUDE_KEY = `sk-ant-byok-canary-${crypto.randomBytes(12).toString('hex')}`;
 const body = { model: 'mock-fixed', messages: [{ role: 'user', content: 'hi' }] };
 // mock-fixed's usage (tests/mock_upstream/README.md)
 const USAGE = { prompt: 12, completion: 7 };
@@ -31,6 +32,14 @@ describe('bring your own key', { timeout: SUITE_TIMEOUT_MS }, () => {
       config.models['other-fixed'] = { ...config.models['mock-fixed'], provider: 'other', upstream_model: 'mock-fixed' };
       config.models['byok-only'] = { ...config.models['mock-fixed'], upstream_model: 'mock-fixed', byok_only: true };
       config.models['mock-error-401'] = { ...config.models['mock-fixed'] };
+      // Anthropic's auth style: the key goes in x-api-key.
+      config.providers.claude = {
+        kind: 'anthropic', base_url: config.providers.mock.base_url.replace(/\/v1$/, ''),
+        api_key_env: 'MOCK_UPSTREAM_KEY',
+      };
+      config.models['claude-fixed'] = {
+        provider: 'claude', upstream_model: 'mock-fixed', input: '3', output: '15', max_output_tokens: 1000,
+      };
     },
   });
   const replies = [];  // every reply text this suite saw, searched for the key at the end
@@ -109,6 +118,23 @@ describe('bring your own key', { timeout: SUITE_TIMEOUT_MS }, () => {
     assert.equal(BigInt(entry.amount_nanos), -cost.total, 'no key for "other": the full price');
   });
 
+  test("an Anthropic provider gets the account key in x-api-key, and no Authorization", async () => {
+    assert.equal((await putKey(byok.accountId, 'claude', CLAUDE_KEY)).status, 200);
+    const reply = seen(await request(`${env.gateway.publicUrl}/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': byok.key, 'anthropic-version': '2023-06-01' },
+      body: { model: 'claude-fixed', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] },
+    }));
+    assert.equal(reply.status, 200, reply.text);
+    const upstream = await lastMockRequest();
+    assert.equal(upstream.headers['x-api-key'], CLAUDE_KEY);
+    assert.equal(upstream.headers.authorization, undefined);
+    const entry = await env.admin.waitForEntry(byok.accountId, reply.headers.get('x-request-id'));
+    assert.equal(BigInt(entry.amount_nanos), -BigInt(entry.markup_nanos));
+    assert.ok(BigInt(entry.provider_cost_nanos) > 0n);
+    assert.equal((await env.admin.call('DELETE', `/admin/accounts/${byok.accountId}/provider-keys/claude`)).status, 200);
+  });
+
   test('a byok-only model is refused without the account key and served with it', async () => {
     const refused = seen(await chat(env.gateway, plain.key, { ...body, model: 'byok-only' }));
     const error = assertApiError(refused, 403, 'model_not_allowed');
@@ -169,13 +195,21 @@ describe('bring your own key', { timeout: SUITE_TIMEOUT_MS }, () => {
   test('the key never appears in a log line, a reply, or a request to another provider', async () => {
     const lines = env.gateways.flatMap((g) => [...g.child.stderrLines, ...g.child.stdoutLines]);
     assert.ok(lines.length > 0);
-    for (const line of lines) assert.ok(!line.includes(USER_KEY), `log line: ${line.slice(0, 300)}`);
+    const leaks = (text) => text.includes(USER_KEY) || text.includes(CLAUDE_KEY);
+    for (const line of lines) assert.ok(!leaks(line), `log line: ${line.slice(0, 300)}`);
     assert.ok(lines.some((line) => line.includes('"byok"')), 'the access log flags byok requests');
-    for (const text of replies) assert.ok(!text.includes(USER_KEY), `reply: ${text.slice(0, 300)}`);
+    for (const text of replies) assert.ok(!leaks(text), `reply: ${text.slice(0, 300)}`);
     for (const upstream of await env.mock.requests()) {
-      const carries = JSON.stringify(upstream).includes(USER_KEY);
-      if (upstream.headers['x-provider'] === 'other') assert.ok(!carries, 'sent to provider "other"');
-      if (carries) assert.equal(upstream.headers.authorization, `Bearer ${USER_KEY}`, 'only as the credential');
+      const text = JSON.stringify(upstream);
+      if (upstream.headers['x-provider'] === 'other') assert.ok(!leaks(text), 'sent to provider "other"');
+      if (text.includes(USER_KEY)) {
+        assert.equal(upstream.headers.authorization, `Bearer ${USER_KEY}`, 'only as the credential');
+        assert.ok(!text.replace(`Bearer ${USER_KEY}`, '').includes(USER_KEY), 'and nowhere else');
+      }
+      if (text.includes(CLAUDE_KEY)) {
+        assert.equal(upstream.headers['x-api-key'], CLAUDE_KEY, 'only as the credential');
+        assert.ok(!text.replace(CLAUDE_KEY, '').includes(CLAUDE_KEY), 'and nowhere else');
+      }
     }
   });
 });
