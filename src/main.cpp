@@ -49,6 +49,14 @@ void setup_logging() {
 
 int check_config(const creditgate::Config& config) {
     using creditgate::format_nanos;
+    // The master key file is checked here too (length, permissions): a bad one fails at start.
+    std::optional<creditgate::MasterKey> byok_key;
+    try {
+        byok_key = creditgate::load_byok_master_key(config);
+    } catch (const creditgate::MasterKeyError& e) {
+        std::cerr << "creditgate: config error: " << e.what() << "\n";
+        return 1;
+    }
     std::cout
         << "config OK (price version " << config.price_version << ")\n"
         << "listen " << config.listen.host << ":" << config.listen.port << ", admin "
@@ -64,17 +72,11 @@ int check_config(const creditgate::Config& config) {
                   << format_nanos(model.price.output_nanos_per_mtok) << ", "
                   << model.max_output_tokens << (model.byok_only ? ", byok only" : "") << "\n";
     }
-    // The master key file is checked here too (length, permissions): a bad one fails at start.
-    try {
-        if (auto key = creditgate::load_byok_master_key(config)) {
-            std::cout << "byok: master key " << key->id << " from " << config.byok_master_key_file
-                      << "\n";
-        } else {
-            std::cout << "byok: not configured\n";
-        }
-    } catch (const creditgate::MasterKeyError& e) {
-        std::cerr << "creditgate: " << e.what() << "\n";
-        return 1;
+    if (byok_key) {
+        std::cout << "byok: master key " << byok_key->id << " from " << config.byok_master_key_file
+                  << "\n";
+    } else {
+        std::cout << "byok: not configured\n";
     }
     return 0;
 }
