@@ -38,22 +38,20 @@ std::optional<std::string> provider_key_problem(std::string_view key) {
     return std::nullopt;
 }
 
-void ProviderKeyVault::load() {
+std::size_t ProviderKeyVault::load() {
     auto records = std::make_shared<std::vector<ProviderKeyRecord>>();
     std::promise<bool> loaded;
     ledger_.submit({[records](Store& store) { *records = store.load_provider_keys(); },
                     [&loaded](bool committed) { loaded.set_value(committed); }});
     if (!loaded.get_future().get()) throw StoreError("could not load provider keys");
+    std::size_t foreign = 0;
     std::unique_lock lock(mutex_);
     for (auto& record : *records) {
+        if (!master_ || record.master_key_id != master_->id) ++foreign;
         Slot slot{record.account_id, record.provider};
         records_[std::move(slot)] = std::move(record);
     }
-}
-
-bool ProviderKeyVault::has(std::int64_t account_id, const std::string& provider) const {
-    std::shared_lock lock(mutex_);
-    return records_.count(Slot{account_id, provider}) != 0;
+    return foreign;
 }
 
 OwnProviderKey ProviderKeyVault::open(std::int64_t account_id, const std::string& provider) const {

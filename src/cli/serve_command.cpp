@@ -81,7 +81,14 @@ int serve(std::shared_ptr<const Config> config, const std::string& config_path) 
     KeyRegistry keys(ledger);
     keys.load();
     ProviderKeyVault provider_keys(ledger, load_byok_master_key(*config));
-    provider_keys.load();
+    if (const auto foreign = provider_keys.load(); foreign > 0) {
+        // Never a silent fallback to the operator's key: say so once, at start.
+        log_event(spdlog::level::warn, "byok_keys_unusable",
+                  {{"count", foreign},
+                   {"reason", provider_keys.configured()
+                                  ? "sealed under another master key than byok.master_key_file"
+                                  : "byok is not configured"}});
+    }
 
     TlsContexts tls;
     tls.prepare(*config);

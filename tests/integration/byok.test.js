@@ -163,8 +163,21 @@ describe('bring your own key', { timeout: SUITE_TIMEOUT_MS }, () => {
     assert.equal((await listKeys(byok.accountId)).json.data[0].last4, 'WXYZ', 'unchanged');
   });
 
-  test('after rotate-master the keys still work and still list', async () => {
+  test('under another master key a stored key is refused, never replaced by the operator key', async () => {
     assert.equal((await runCreditgate(['keys', 'new-master', '--out', nextMasterFile])).code, 0);
+    assert.equal((await env.gateway.stop()).code, 0);
+    await env.startGateway({ ...env.config, byok: { master_key_file: nextMasterFile } });
+    const requestsBefore = (await env.mock.requests()).length;
+    const reply = seen(await chat(env.gateway, byok.key, body));
+    const error = assertApiError(reply, 503, 'unavailable');
+    assert.match(error.message, /cannot be decrypted/);
+    assert.equal((await env.mock.requests()).length, requestsBefore, 'nothing went upstream');
+    assert.ok(env.gateway.logEvents().some((e) => e.event === 'byok_keys_unusable' && e.count === 1));
+    assert.equal((await env.gateway.stop()).code, 0);
+    await env.startGateway();
+  });
+
+  test('after rotate-master the keys still work and still list', async () => {
     const { code } = await env.gateway.stop();
     assert.equal(code, 0);
     const rotated = await runCreditgate(['keys', 'rotate-master', '--config', env.gateway.configPath,

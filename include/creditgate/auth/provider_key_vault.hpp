@@ -63,10 +63,10 @@ class ProviderKeyVault {
 
     bool configured() const { return master_.has_value(); }
     // Loads the stored records; call after ledger.start(), before serving. Blocks until loaded.
-    void load();
+    // Returns how many were sealed under another master key than this one (or, unconfigured,
+    // how many there are): their accounts' requests to those providers will be refused.
+    std::size_t load();
 
-    // Thread-safe, for the request path: whether a record exists, without decrypting it.
-    bool has(std::int64_t account_id, const std::string& provider) const;
     // Thread-safe: decrypts the key now. The caller drops it when its request ends.
     OwnProviderKey open(std::int64_t account_id, const std::string& provider) const;
 

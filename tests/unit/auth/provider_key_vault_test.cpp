@@ -123,7 +123,7 @@ TEST_F(ProviderKeyVaultTest, KeysSurviveARestart) {
     vault_.reset();
     reopen();
     vault_ = std::make_unique<ProviderKeyVault>(*ledger_, master_of(1));
-    vault_->load();
+    EXPECT_EQ(vault_->load(), 0u);
     EXPECT_EQ(vault_->open(account, "openai").key, "sk-user-key-AAAA1234");
 }
 
@@ -131,10 +131,10 @@ TEST_F(ProviderKeyVaultTest, WithAnotherMasterKeyAStoredKeyIsUnusableNeverAbsent
     auto account = new_account();
     ASSERT_EQ(put(account, "openai", "sk-user-key-AAAA1234"), ProviderKeyResult::ok);
     ProviderKeyVault wrong(*ledger_, master_of(2));
-    wrong.load();
+    EXPECT_EQ(wrong.load(), 1u) << "counted as unusable at start";
     EXPECT_EQ(wrong.open(account, "openai").state, OwnProviderKey::State::unusable);
     ProviderKeyVault unconfigured(*ledger_, std::nullopt);
-    unconfigured.load();
+    EXPECT_EQ(unconfigured.load(), 1u);
     EXPECT_EQ(unconfigured.open(account, "openai").state, OwnProviderKey::State::unusable);
     EXPECT_EQ(await<ProviderKeyResult>([&](auto done) {
                   unconfigured.put(account, "openai", "sk-x-12345678", "ops", done);
