@@ -52,10 +52,10 @@ void AdminApi::put_provider_key(const std::shared_ptr<Call>& call, std::int64_t 
 }
 
 void AdminApi::delete_provider_key(const std::shared_ptr<Call>& call, std::int64_t account_id) {
-    auto provider = provider_of(call->record.path, *configs_.current());
-    if (auto* error = std::get_if<ApiError>(&provider)) return call->fail(*error);
+    // Any name: a key stored for a provider since removed from the config can still be deleted.
+    const auto& path = call->record.path;
     provider_keys_.remove(
-        account_id, std::get<std::string>(provider), call->actor,
+        account_id, path.substr(path.rfind('/') + 1), call->actor,
         call->on_session<ProviderKeyResult>([this, call, account_id](ProviderKeyResult& result) {
             if (result != ProviderKeyResult::ok) return call->fail(api_error_from(result));
             list_provider_keys(call, account_id);
