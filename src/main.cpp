@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "creditgate/cli/keys_command.hpp"
 #include "creditgate/cli/ledger_command.hpp"
 #include "creditgate/cli/prices_command.hpp"
 #include "creditgate/cli/serve_command.hpp"
@@ -32,7 +33,8 @@ Default config file: config/creditgate.json
 )";
 
 void print_usage(std::ostream& out) {
-    out << kUsageHead << creditgate::ledger_usage() << creditgate::prices_usage() << kUsageTail;
+    out << kUsageHead << creditgate::ledger_usage() << creditgate::prices_usage()
+        << creditgate::keys_usage() << kUsageTail;
 }
 
 void setup_logging() {
@@ -47,6 +49,14 @@ void setup_logging() {
 
 int check_config(const creditgate::Config& config) {
     using creditgate::format_nanos;
+    // The master key file is checked here too (length, permissions): a bad one fails at start.
+    std::optional<creditgate::MasterKey> byok_key;
+    try {
+        byok_key = creditgate::load_byok_master_key(config);
+    } catch (const creditgate::MasterKeyError& e) {
+        std::cerr << "creditgate: config error: " << e.what() << "\n";
+        return 1;
+    }
     std::cout
         << "config OK (price version " << config.price_version << ")\n"
         << "listen " << config.listen.host << ":" << config.listen.port << ", admin "
@@ -60,7 +70,13 @@ int check_config(const creditgate::Config& config) {
                   << format_nanos(model.price.input_nanos_per_mtok) << " / "
                   << format_nanos(model.price.cached_input_nanos_per_mtok) << " / "
                   << format_nanos(model.price.output_nanos_per_mtok) << ", "
-                  << model.max_output_tokens << "\n";
+                  << model.max_output_tokens << (model.byok_only ? ", byok only" : "") << "\n";
+    }
+    if (byok_key) {
+        std::cout << "byok: master key " << byok_key->id << " from " << config.byok_master_key_file
+                  << "\n";
+    } else {
+        std::cout << "byok: not configured\n";
     }
     return 0;
 }
@@ -81,6 +97,9 @@ int main(int argc, char** argv) {
     if (command == "ledger") {
         return creditgate::run_ledger_command(
             std::vector<std::string>(args.begin() + 1, args.end()));
+    }
+    if (command == "keys") {
+        return creditgate::run_keys_command(std::vector<std::string>(args.begin() + 1, args.end()));
     }
     if (command == "prices") {
         return creditgate::run_prices_command(

@@ -29,8 +29,12 @@ bool token_matches(std::string_view presented, const std::string& expected) {
 using namespace admin_detail;
 
 AdminApi::AdminApi(const ConfigHolder& configs, Ledger& ledger, KeyRegistry& keys,
-                   ReloadConfig reload_config)
-    : configs_(configs), reload_(std::move(reload_config)), ledger_(ledger), keys_(keys) {
+                   ProviderKeyVault& provider_keys, ReloadConfig reload_config)
+    : configs_(configs),
+      reload_(std::move(reload_config)),
+      ledger_(ledger),
+      keys_(keys),
+      provider_keys_(provider_keys) {
     using http::verb;
     using CallPtr = const std::shared_ptr<Call>&;
     auto money = [this](GrantKind kind) {
@@ -60,7 +64,13 @@ AdminApi::AdminApi(const ConfigHolder& configs, Ledger& ledger, KeyRegistry& key
         .add(verb::delete_, "/admin/keys/{id}",
              [this](const RouteIds& ids, CallPtr call) { revoke_key(call, ids[0]); })
         .add(verb::get, "/admin/audit", [this](const RouteIds&, CallPtr call) { list_audit(call); })
-        .add(verb::post, "/admin/reload", [this](const RouteIds&, CallPtr call) { reload(call); });
+        .add(verb::post, "/admin/reload", [this](const RouteIds&, CallPtr call) { reload(call); })
+        .add(verb::get, "/admin/accounts/{id}/provider-keys",
+             [this](const RouteIds& ids, CallPtr call) { list_provider_keys(call, ids[0]); })
+        .add(verb::put, "/admin/accounts/{id}/provider-keys/{name}",
+             [this](const RouteIds& ids, CallPtr call) { put_provider_key(call, ids[0]); })
+        .add(verb::delete_, "/admin/accounts/{id}/provider-keys/{name}",
+             [this](const RouteIds& ids, CallPtr call) { delete_provider_key(call, ids[0]); });
 }
 
 void AdminApi::handle(const std::shared_ptr<HttpSession>& session, Request&& request) {

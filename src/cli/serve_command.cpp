@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "creditgate/admin/admin_api.hpp"
+#include "creditgate/cli/keys_command.hpp"
 #include "creditgate/config/host_port.hpp"
 #include "creditgate/http/server.hpp"
 #include "creditgate/observe/event_log.hpp"
@@ -79,6 +80,15 @@ int serve(std::shared_ptr<const Config> config, const std::string& config_path) 
     auto abandoned = ledger.start();
     KeyRegistry keys(ledger);
     keys.load();
+    ProviderKeyVault provider_keys(ledger, load_byok_master_key(*config));
+    if (const auto foreign = provider_keys.load(); foreign > 0) {
+        // Never a silent fallback to the operator's key: say so once, at start.
+        log_event(spdlog::level::warn, "byok_keys_unusable",
+                  {{"count", foreign},
+                   {"reason", provider_keys.configured()
+                                  ? "sealed under another master key than byok.master_key_file"
+                                  : "byok is not configured"}});
+    }
 
     TlsContexts tls;
     tls.prepare(*config);
@@ -89,7 +99,8 @@ int serve(std::shared_ptr<const Config> config, const std::string& config_path) 
     std::vector<RequestHandler*> handlers;
     for (int i = 0; i < server.threads(); ++i) {
         public_apis.push_back(std::make_unique<PublicApi>(server.context(i).get_executor(), configs,
-                                                          ledger, keys, in_flight, tls));
+                                                          ledger, keys, provider_keys, in_flight,
+                                                          tls));
         handlers.push_back(public_apis.back().get());
     }
     // Signals and reloads are handled on the main thread, away from the I/O threads.
@@ -98,7 +109,7 @@ int serve(std::shared_ptr<const Config> config, const std::string& config_path) 
         server.set_session_limits(session_limits(next));
     });
     AdminApi admin(
-        configs, ledger, keys,
+        configs, ledger, keys, provider_keys,
         [&control, &reloader](const std::string& actor, std::function<void(ReloadOutcome)> done) {
             net::post(control, [&reloader, actor, done = std::move(done)] {
                 done(reloader.reload("admin", actor));

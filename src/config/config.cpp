@@ -397,7 +397,7 @@ ModelConfig parse_model(const std::string& name, const json& value, const std::s
     const ObjectReader reader(value, path,
                               {"provider", "upstream_model", "input", "cached_input", "cache_write",
                                "output", "reasoning", "per_request", "per_image", "image_defaults",
-                               "service_tiers", "max_output_tokens", "tokenizer"});
+                               "service_tiers", "max_output_tokens", "tokenizer", "byok_only"});
     ModelConfig model;
     model.name = name;
 
@@ -437,6 +437,12 @@ ModelConfig parse_model(const std::string& name, const json& value, const std::s
         config_detail::require_integer(reader.required("max_output_tokens"),
                                        reader.path_of("max_output_tokens"), 1, kMaxOutputTokens);
     model.tokenizer = parse_tokenizer(reader, model.upstream_model);
+    if (const auto* byok_only = reader.optional("byok_only")) {
+        if (!byok_only->is_boolean()) {
+            throw ConfigError(reader.path_of("byok_only"), "must be true or false");
+        }
+        model.byok_only = byok_only->get<bool>();
+    }
     return model;
 }
 
@@ -526,7 +532,7 @@ Config parse_document(std::string_view json_text, const EnvLookup& env) {
     const json root = parse_json(json_text);
     const ObjectReader reader(root, "",
                               {"listen", "admin", "database", "ledger", "threads", "limits",
-                               "markup", "expose_cost", "providers", "models"});
+                               "markup", "expose_cost", "providers", "models", "byok"});
     Config config;
     config.listen = parse_listen(reader.required("listen"), "listen");
     parse_admin(reader.required("admin"), lookup, config);
@@ -545,6 +551,12 @@ Config parse_document(std::string_view json_text, const EnvLookup& env) {
         } else {
             throw ConfigError("expose_cost", "must be \"headers\" or \"usage\"");
         }
+    }
+    if (const auto* byok = reader.optional("byok")) {
+        // The file itself (length, permissions) is checked by check-config and at start.
+        const ObjectReader byok_reader(*byok, "byok", {"master_key_file"});
+        config.byok_master_key_file = config_detail::require_non_empty_string(
+            byok_reader.required("master_key_file"), byok_reader.path_of("master_key_file"));
     }
     parse_providers(reader.required("providers"), lookup, config);
     parse_models(reader.required("models"), config);

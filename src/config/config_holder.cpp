@@ -26,6 +26,10 @@ std::optional<ConfigError> unreloadable_change(const Config& running, const Conf
     if (running.durability != next.durability) {
         return ConfigError("database.durability", kRestartNeeded);
     }
+    // The BYOK master key is read once, at start (a rotation is a restart: docs/byok.md).
+    if (running.byok_master_key_file != next.byok_master_key_file) {
+        return ConfigError("byok.master_key_file", kRestartNeeded);
+    }
     // Open holds were placed with these deadlines and abandon rule.
     if (running.ledger.hold_timeout_s != next.ledger.hold_timeout_s) {
         return ConfigError("ledger.hold_timeout_s", kRestartNeeded);

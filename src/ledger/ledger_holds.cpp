@@ -17,6 +17,10 @@ void add_flag(std::string& flags, std::string_view flag) {
     flags += flag;
 }
 
+std::int64_t debited_nanos(const Charge& charge) {
+    return charge.byok ? charge.cost.markup_nanos : charge.cost.total_nanos;
+}
+
 }  // namespace
 
 HoldOutcome Ledger::hold(const HoldRequest& request) {
@@ -26,8 +30,10 @@ HoldOutcome Ledger::hold(const HoldRequest& request) {
     if (!writer_.healthy()) return out;
     // A zero quote (a free model) still places a hold: every admission is recorded and ends
     // exactly once.
-    if (request.amount_nanos < 0 ||
-        request.quote_provider_nanos + request.quote_markup_nanos != request.amount_nanos) {
+    const std::int64_t quoted = request.byok
+                                    ? request.quote_markup_nanos
+                                    : request.quote_provider_nanos + request.quote_markup_nanos;
+    if (request.amount_nanos < 0 || quoted != request.amount_nanos) {
         out.result = LedgerResult::invalid_amount;
         return out;
     }
@@ -73,7 +79,9 @@ HoldOutcome Ledger::hold(const HoldRequest& request) {
     record.endpoint = request.endpoint;
     record.amount_nanos = request.amount_nanos;
     record.created_at_ms = at;
-    record.quote_provider_nanos = request.quote_provider_nanos;
+    // A byok hold records no provider quote: the abandonment rule may charge the quote, and
+    // what it charges must stay provider + mark-up = amount.
+    record.quote_provider_nanos = request.byok ? 0 : request.quote_provider_nanos;
     record.quote_markup_nanos = request.quote_markup_nanos;
     record.deadline_ms = record.created_at_ms + options_.hold_timeout_ms;
     record.price_version = request.price_version;
@@ -135,12 +143,14 @@ EntryRecord Ledger::hold_entry(const HoldRecord& hold, const char* type, std::in
 
 SettleOutcome Ledger::settle(std::int64_t hold_id, const Charge& charge) {
     SettleOutcome out;
-    const auto total = charge.cost.total_nanos;
-    if (total < 0 || charge.cost.provider_nanos < 0 || charge.cost.markup_nanos < 0 ||
-        charge.cost.provider_nanos + charge.cost.markup_nanos != total) {
+    if (charge.cost.total_nanos < 0 || charge.cost.provider_nanos < 0 ||
+        charge.cost.markup_nanos < 0 ||
+        charge.cost.provider_nanos + charge.cost.markup_nanos != charge.cost.total_nanos) {
         out.result = LedgerResult::invalid_amount;
         return out;
     }
+    // What the account pays: byok requests were paid to the provider by the user.
+    const auto total = debited_nanos(charge);
     std::lock_guard lock(mutex_);
     sweep_due();
     auto hold_it = open_holds_.find(hold_id);
@@ -169,6 +179,7 @@ SettleOutcome Ledger::settle(std::int64_t hold_id, const Charge& charge) {
     // that leaves the account owing (an earlier overrun or an expiry took what this hold had
     // reserved).
     std::string flags = charge.estimated ? "estimated" : "";
+    if (charge.byok) add_flag(flags, "byok");
     add_flag(flags, charge.flags);
     if ((total > hold.amount_nanos && balance_after - reserved_after < 0) || balance_after < 0) {
         add_flag(flags, "overrun");
@@ -208,7 +219,7 @@ SettleOutcome Ledger::settle(std::int64_t hold_id, const Charge& charge) {
 SettleOutcome Ledger::settle_late(const AbandonedHold& abandoned, const Charge& charge) {
     SettleOutcome out;
     auto& account = accounts_.at(abandoned.hold.account_id);
-    const std::int64_t due = charge.cost.total_nanos - abandoned.charged_nanos;
+    const std::int64_t due = debited_nanos(charge) - abandoned.charged_nanos;
     out.result = LedgerResult::ok;
     if (due <= 0) {  // the rule charged the quote, which covered it
         out.available_nanos = account.balance_nanos - account.reserved_nanos;
@@ -229,11 +240,13 @@ SettleOutcome Ledger::settle_late(const AbandonedHold& abandoned, const Charge& 
     entry.images = charge.tokens.images;
     // The split of what is due now keeps the charge's proportions, rounding toward mark-up
     // last: provider + markup = due exactly.
-    entry.markup_nanos = std::min(charge.cost.markup_nanos, due);
-    entry.provider_cost_nanos = due - entry.markup_nanos;
+    // byok: all that is due is mark-up, and the provider cost stays for information.
+    entry.markup_nanos = charge.byok ? due : std::min(charge.cost.markup_nanos, due);
+    entry.provider_cost_nanos = charge.byok ? charge.cost.provider_nanos : due - entry.markup_nanos;
     entry.raw_usage = charge.raw_usage;
     entry.price_version = charge.price_version;
     entry.flags = charge.estimated ? "estimated,late" : "late";
+    if (charge.byok) add_flag(entry.flags, "byok");
     add_flag(entry.flags, charge.flags);
     if (balance_after - account.reserved_nanos < 0) add_flag(entry.flags, "overrun");
     auto movement = move_debit(account, std::move(entry), Debit{due, std::nullopt});

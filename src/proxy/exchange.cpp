@@ -1,5 +1,6 @@
 #include "creditgate/proxy/exchange.hpp"
 
+#include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
@@ -12,6 +13,7 @@
 #include "creditgate/pricing/decimal.hpp"
 #include "creditgate/proxy/header_policy.hpp"
 #include "creditgate/proxy/key_admission.hpp"
+#include "creditgate/proxy/own_key_errors.hpp"
 #include "creditgate/shapes/model_tokenizer.hpp"
 #include "creditgate/shapes/usage_cost.hpp"
 #include "creditgate/usage/charge_rule.hpp"
@@ -87,6 +89,7 @@ Exchange::~Exchange() {
                   {{"request_id", record_.request_id}, {"hold_id", hold_id_}});
         context_.ledger.release(hold_id_);
     }
+    OPENSSL_cleanse(own_key_.data(), own_key_.size());
     context_.in_flight.fetch_sub(1, std::memory_order_relaxed);
 }
 
@@ -122,6 +125,20 @@ bool Exchange::admit() {
         fail_before_reply(wrong_endpoint_error(*model_, pool_->provider().kind));
         return false;
     }
+    // The account's own key for this provider, if it stored one: never the operator's
+    // instead, not even when the own key cannot be used.
+    auto own = context_.provider_keys.open(key_.account_id, model_->provider);
+    if (own.state == OwnProviderKey::State::unusable) {
+        fail_before_reply(own_key_unusable_error(model_->provider));
+        return false;
+    }
+    if (own.state == OwnProviderKey::State::none && model_->byok_only) {
+        fail_before_reply(own_key_required_error(model_->name, model_->provider));
+        return false;
+    }
+    byok_ = own.state == OwnProviderKey::State::usable;
+    own_key_ = std::move(own.key);
+    if (byok_) add_flag("byok");
     shape_->count_output_with(model_tokenizer(*model_));
     auto price = shape_->price(*model_);
     if (auto* error = std::get_if<ApiError>(&price)) {
@@ -146,7 +163,8 @@ bool Exchange::admit() {
     hold.request_id = record_.request_id;
     hold.model = shape_->model();
     hold.endpoint = shape_->endpoint();
-    hold.amount_nanos = quote.cost.total_nanos;
+    hold.byok = byok_;
+    hold.amount_nanos = byok_ ? quote.cost.markup_nanos : quote.cost.total_nanos;
     hold.quote_provider_nanos = quote.cost.provider_nanos;
     hold.quote_markup_nanos = quote.cost.markup_nanos;
     hold.price_version = config.price_version;
@@ -155,14 +173,14 @@ bool Exchange::admit() {
                            : bounds.prompt_tokens + bounds.output_tokens;
     const auto outcome = context_.ledger.hold(hold);
     if (outcome.key_refusal) {
-        fail_before_reply(key_refusal_error(*outcome.key_refusal, quote_.total_nanos));
+        fail_before_reply(key_refusal_error(*outcome.key_refusal, hold.amount_nanos));
         return false;
     }
     if (outcome.result != LedgerResult::ok) {
         std::string message;
         if (outcome.result == LedgerResult::insufficient_credits) {
             message = "Not enough credits: this request may cost up to " +
-                      format_nanos(quote_.total_nanos) + " credits and " +
+                      format_nanos(hold.amount_nanos) + " credits and " +
                       format_nanos(std::max<std::int64_t>(outcome.available_nanos, 0)) +
                       " are available. Top up or lower max_tokens.";
         }
@@ -190,6 +208,11 @@ void Exchange::forward() {
     copy_request_headers(request_.base(), upstream.base(), pool_->provider().forward_headers);
     upstream.set(http::field::content_type, "application/json");
     upstream.body() = shape_->upstream_body(*model_);
+    if (byok_) {
+        call_->use_credential(own_key_);
+        OPENSSL_cleanse(own_key_.data(), own_key_.size());
+        own_key_.clear();
+    }
     auto self = shared_from_this();
     call_->start(
         self,
@@ -270,7 +293,11 @@ void Exchange::on_whole_body() {
     reply->body() = std::move(whole_body_);
     call_->finish(true);
 
-    if (!is_success(static_cast<unsigned>(reply->result_int()))) {
+    const auto status = static_cast<unsigned>(reply->result_int());
+    if (byok_ && rejects_credential(status)) {
+        return fail_before_reply(own_key_rejected_error(status, model_->provider));
+    }
+    if (!is_success(status)) {
         // The provider refused the request: it bills nothing, neither do we; the error goes
         // out once the release is durable (a crash must not turn it into an abandoned charge).
         const auto seq = release_hold();
@@ -472,6 +499,7 @@ void Exchange::charge(std::function<void(const SettleOutcome&)> then) {
                             shape_->output_bytes(), shape_->output_tokens_estimate()});
     Charge charge{bill.tokens, bill.cost,      bill.estimated,
                   bill.flags,  bill.raw_usage, config.price_version};
+    charge.byok = byok_;
     auto outcome = context_.ledger.settle(hold_id_, charge);
     if (outcome.result == LedgerResult::overflow ||
         outcome.result == LedgerResult::invalid_amount) {

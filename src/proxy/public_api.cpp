@@ -38,8 +38,10 @@ auto PublicApi::route(IdHandler handler) {
 }
 
 PublicApi::PublicApi(net::any_io_executor executor, const ConfigHolder& configs, Ledger& ledger,
-                     KeyRegistry& keys, std::atomic<int>& in_flight, TlsContexts& tls)
-    : context_{configs, ledger, keys, ProviderPools(std::move(executor), tls), in_flight} {
+                     KeyRegistry& keys, const ProviderKeyVault& provider_keys,
+                     std::atomic<int>& in_flight, TlsContexts& tls)
+    : context_{configs,  ledger, keys, provider_keys, ProviderPools(std::move(executor), tls),
+               in_flight} {
     using http::verb;
     router_
         .add(verb::get, "/healthz",

@@ -1,5 +1,7 @@
 #include "creditgate/upstream/upstream_call.hpp"
 
+#include <openssl/crypto.h>
+
 #include <boost/asio/error.hpp>
 
 #include "creditgate/config/host_port.hpp"
@@ -22,7 +24,8 @@ const char* to_string(UpstreamFailure failure) {
     return "malformed";
 }
 
-void set_provider_headers(const ProviderConfig& provider, UpstreamRequest& request) {
+void set_provider_headers(const ProviderConfig& provider, UpstreamRequest& request,
+                          const std::string* credential) {
     const bool default_port = (provider.scheme == "https" && provider.port == 443) ||
                               (provider.scheme == "http" && provider.port == 80);
     request.set(http::field::host, default_port ? bracketed_host(provider.host)
@@ -35,16 +38,17 @@ void set_provider_headers(const ProviderConfig& provider, UpstreamRequest& reque
     if (!provider.anthropic_version.empty()) {
         request.set("anthropic-version", provider.anthropic_version);
     }
-    if (provider.api_key.empty()) return;
+    const std::string& key = credential ? *credential : provider.api_key;
+    if (key.empty()) return;
     switch (provider.auth) {
         case ProviderAuth::bearer:
-            request.set(http::field::authorization, "Bearer " + provider.api_key);
+            request.set(http::field::authorization, "Bearer " + key);
             break;
         case ProviderAuth::api_key_header:
-            request.set("api-key", provider.api_key);
+            request.set("api-key", key);
             break;
         case ProviderAuth::x_api_key_header:
-            request.set("x-api-key", provider.api_key);
+            request.set("x-api-key", key);
             break;
     }
 }
@@ -61,6 +65,7 @@ std::string upstream_target(const ProviderConfig& provider, std::string_view pat
 
 UpstreamCall::~UpstreamCall() {
     if (connection_) connection_->close();
+    if (credential_) OPENSSL_cleanse(credential_->data(), credential_->size());
 }
 
 void UpstreamCall::start(std::shared_ptr<void> owner, std::function<void()> sent,
@@ -68,7 +73,7 @@ void UpstreamCall::start(std::shared_ptr<void> owner, std::function<void()> sent
     owner_ = std::move(owner);
     on_sent_ = std::move(sent);
     done_ = std::move(done);
-    set_provider_headers(pool_.provider(), request_);
+    set_provider_headers(pool_.provider(), request_, credential_ ? &*credential_ : nullptr);
     request_.keep_alive(true);
     request_.prepare_payload();
     attempt(false);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "creditgate/auth/key_registry.hpp"
+#include "creditgate/auth/provider_key_vault.hpp"
 #include "creditgate/config/config_holder.hpp"
 #include "creditgate/http/router.hpp"
 #include "creditgate/http/session.hpp"
@@ -22,7 +23,7 @@ using ReloadConfig =
 class AdminApi final : public RequestHandler {
   public:
     AdminApi(const ConfigHolder& configs, Ledger& ledger, KeyRegistry& keys,
-             ReloadConfig reload_config);
+             ProviderKeyVault& provider_keys, ReloadConfig reload_config);
 
     void handle(const std::shared_ptr<HttpSession>& session, Request&& request) override;
 
@@ -43,6 +44,11 @@ class AdminApi final : public RequestHandler {
     // Read-only reports, JSON or CSV (admin_reports.cpp).
     void get_statement(const std::shared_ptr<Call>& call, std::int64_t account_id);
     void get_usage(const std::shared_ptr<Call>& call);
+    // Users' own provider keys, BYOK (admin_provider_keys.cpp). PUT and DELETE answer with the
+    // account's list, as GET does.
+    void put_provider_key(const std::shared_ptr<Call>& call, std::int64_t account_id);
+    void delete_provider_key(const std::shared_ptr<Call>& call, std::int64_t account_id);
+    void list_provider_keys(const std::shared_ptr<Call>& call, std::int64_t account_id);
     // POST /admin/reload (admin_reload.cpp).
     void reload(const std::shared_ptr<Call>& call);
 
@@ -50,6 +56,7 @@ class AdminApi final : public RequestHandler {
     ReloadConfig reload_;
     Ledger& ledger_;
     KeyRegistry& keys_;
+    ProviderKeyVault& provider_keys_;
     Router<const std::shared_ptr<Call>&> router_;
 };
 

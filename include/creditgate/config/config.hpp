@@ -90,6 +90,8 @@ struct ModelConfig {
     // The BPE that counts this model's prompt (and relayed output) for holds and estimates;
     // nullopt: the byte bound. From "tokenizer", else by upstream_model's family.
     std::optional<EncodingName> tokenizer;
+    // Served only with the account's own provider key (BYOK): without one, 403.
+    bool byok_only = false;
 };
 
 // The price of a request to `model` with this service_tier (empty = none given): the standard
@@ -136,6 +138,9 @@ struct Config {
     CostExposure expose_cost = CostExposure::headers;
     std::map<std::string, ProviderConfig> providers;
     std::map<std::string, ModelConfig> models;
+    // "byok": {"master_key_file": PATH}: where users' provider keys' master key is (read at
+    // start, docs/byok.md); empty: bring-your-own-key is not configured.
+    std::string byok_master_key_file;
     std::string price_version;  // short hex digest of markup + models, recorded on each entry
 };
 

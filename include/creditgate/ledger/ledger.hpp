@@ -72,6 +72,9 @@ struct HoldRequest {
     std::int64_t quote_markup_nanos = 0;
     std::string price_version;
     std::int64_t token_bound = 0;  // prompt + output tokens at most: the key's tokens per minute
+    // Bring your own key: the user pays the provider, so the hold is the mark-up only
+    // (amount == quote_markup_nanos); the provider's quote is not reserved, nor recorded.
+    bool byok = false;
 };
 
 struct HoldOutcome {
@@ -89,6 +92,9 @@ struct Charge {
     std::string flags;       // further words for the entry ("usage_mismatch", ...), comma-joined
     std::string raw_usage;
     std::string price_version;
+    // Bring your own key: the provider cost is recorded for information, only the mark-up is
+    // debited, and the entry is flagged "byok".
+    bool byok = false;
 };
 
 struct ReleaseOutcome {

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "creditgate/auth/key_registry.hpp"
+#include "creditgate/auth/provider_key_vault.hpp"
 #include "creditgate/config/config_holder.hpp"
 #include "creditgate/ledger/ledger.hpp"
 #include "creditgate/upstream/provider_pools.hpp"
@@ -15,6 +16,7 @@ struct ProxyContext {
     const ConfigHolder& configs;
     Ledger& ledger;
     KeyRegistry& keys;
+    const ProviderKeyVault& provider_keys;  // users' own provider keys (BYOK)
     ProviderPools pools;          // by provider name, matching the config last snapshot() gave
     std::atomic<int>& in_flight;  // requests holding credits or talking upstream, all threads
 

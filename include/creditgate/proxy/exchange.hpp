@@ -82,6 +82,10 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
     std::int64_t hold_id_ = 0;
     WriteSeq hold_seq_ = 0;
     bool hold_open_ = false;
+    // Bring your own key: the account's own key for this provider, from admission until the
+    // upstream call takes it; the hold and the charge are then the mark-up only.
+    bool byok_ = false;
+    std::string own_key_;
     // A request ends before its hold's deadline: past this it is cut, with its charge kept.
     std::chrono::steady_clock::time_point deadline_;
 

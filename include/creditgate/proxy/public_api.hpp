@@ -11,7 +11,8 @@ namespace creditgate {
 class PublicApi final : public RequestHandler {
   public:
     PublicApi(net::any_io_executor executor, const ConfigHolder& configs, Ledger& ledger,
-              KeyRegistry& keys, std::atomic<int>& in_flight, TlsContexts& tls);
+              KeyRegistry& keys, const ProviderKeyVault& provider_keys, std::atomic<int>& in_flight,
+              TlsContexts& tls);
 
     void handle(const std::shared_ptr<HttpSession>& session, Request&& request) override;
     // Shutdown: closes pooled idle connections; call once this thread's loop has stopped.

@@ -34,7 +34,10 @@ const char* to_string(UpstreamFailure failure);
 // Host (with the port unless it is the scheme's default), the provider's extra headers, its
 // anthropic-version, and its credentials in the header its `auth` names; the caller's own
 // credential headers are removed whatever was copied before.
-void set_provider_headers(const ProviderConfig& provider, UpstreamRequest& request);
+// `credential`, when given, is sent instead of the provider's own key (a user's own key, BYOK),
+// in the same header.
+void set_provider_headers(const ProviderConfig& provider, UpstreamRequest& request,
+                          const std::string* credential = nullptr);
 
 // The request target for `path` below the provider's base path, with its query parameters:
 // base_path + path [+ "?" + query].
@@ -49,6 +52,9 @@ class UpstreamCall {
     const ProviderConfig& provider() const { return pool_.provider(); }
     // Fill in before start(): target, headers and body; Host and credentials are set by start.
     UpstreamRequest& request() { return request_; }
+    // Before start(): authenticate with this key instead of the provider's (BYOK). Wiped when
+    // the call ends.
+    void use_credential(std::string key) { credential_ = std::move(key); }
 
     // Sends the request and reads the reply's header. `owner` is kept alive by every pending
     // handler (the exchange that owns this call). `sent` runs once the request is written;
@@ -79,6 +85,7 @@ class UpstreamCall {
     UpstreamPool& pool_;
     UpstreamTimeouts timeouts_;
     UpstreamRequest request_;
+    std::optional<std::string> credential_;
     std::unique_ptr<UpstreamConnection> connection_;
     std::optional<UpstreamParser> parser_;
     bool reused_ = false;

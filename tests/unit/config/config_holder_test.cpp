@@ -35,6 +35,11 @@ const Edit kEdits[] = {
     {"hold timeout", [](json& d) { d["ledger"]["hold_timeout_s"] = 60; }, "ledger.hold_timeout_s"},
     {"abandon rule", [](json& d) { d["ledger"]["on_abandoned"] = "charge_quote"; },
      "ledger.on_abandoned"},
+    {"byok master key file",
+     [](json& d) {
+         d["byok"] = {{"master_key_file", "/k"}};
+     },
+     "byok.master_key_file"},
     // Read per request: a reload applies them.
     {"a price", [](json& d) { d["models"]["gpt-4o-mini"]["output"] = "0.80"; }, nullptr},
     {"the mark-up", [](json& d) { d["markup"]["percent"] = "25"; }, nullptr},

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <ostream>
 #include <thread>
 
@@ -121,6 +122,50 @@ TEST(ConfigParse, ExposeCostUsageAddsTheCostToUsageObjects) {
     EXPECT_EQ(parse(document).expose_cost, CostExposure::usage);
     document["expose_cost"] = "headers";
     EXPECT_EQ(parse(document).expose_cost, CostExposure::headers);
+}
+
+TEST(ConfigParse, ByokNamesTheMasterKeyFileAndModelsMayBeByokOnly) {
+    json document = base_config();
+    EXPECT_EQ(parse(document).byok_master_key_file, "");
+    EXPECT_FALSE(parse(document).models.at("gpt-4o-mini").byok_only);
+    document["byok"] = {{"master_key_file", "/etc/creditgate/byok-master.key"}};
+    document["models"]["gpt-4o-mini"]["byok_only"] = true;
+    const auto config = parse(document);
+    EXPECT_EQ(config.byok_master_key_file, "/etc/creditgate/byok-master.key");
+    EXPECT_TRUE(config.models.at("gpt-4o-mini").byok_only);
+}
+
+TEST(ConfigParse, ByokMistakesNameTheirField) {
+    struct Case {
+        const char* why;
+        std::function<void(json&)> edit;
+        const char* path;
+    };
+    const Case cases[] = {
+        {"no file", [](json& d) { d["byok"] = json::object(); }, "byok.master_key_file"},
+        {"empty file",
+         [](json& d) {
+             d["byok"] = {{"master_key_file", ""}};
+         },
+         "byok.master_key_file"},
+        {"a typo",
+         [](json& d) {
+             d["byok"] = {{"master_key", "k"}};
+         },
+         "byok.master_key"},
+        {"byok_only a string", [](json& d) { d["models"]["gpt-4o-mini"]["byok_only"] = "yes"; },
+         "models[\"gpt-4o-mini\"].byok_only"},
+    };
+    for (const auto& c : cases) {
+        json document = base_config();
+        c.edit(document);
+        try {
+            parse(document);
+            ADD_FAILURE() << c.why << ": accepted";
+        } catch (const ConfigError& e) {
+            EXPECT_EQ(e.json_path(), c.path) << c.why << ": " << e.what();
+        }
+    }
 }
 
 TEST(ConfigParse, EmptyOptionalObjectsTakeTheirDefaults) {
