@@ -1,6 +1,6 @@
 #include "creditgate/views/provider_key_view.hpp"
 
-#include "creditgate/views/time_text.hpp"
+#include "creditgate/validate/time_text.hpp"
 
 namespace creditgate {
 
