@@ -21,6 +21,7 @@
 #include "json_fields.hpp"
 #include "listen_address.hpp"
 #include "provider_config.hpp"
+#include "trusted_proxies.hpp"
 
 namespace creditgate {
 namespace {
@@ -526,7 +527,7 @@ Config parse_document(std::string_view json_text, const EnvLookup& env) {
     const json root = parse_json(json_text);
     const ObjectReader reader(root, "",
                               {"listen", "admin", "database", "ledger", "threads", "limits",
-                               "markup", "expose_cost", "providers", "models"});
+                               "markup", "expose_cost", "trusted_proxies", "providers", "models"});
     Config config;
     config.listen = parse_listen(reader.required("listen"), "listen");
     parse_admin(reader.required("admin"), lookup, config);
@@ -545,6 +546,9 @@ Config parse_document(std::string_view json_text, const EnvLookup& env) {
         } else {
             throw ConfigError("expose_cost", "must be \"headers\" or \"usage\"");
         }
+    }
+    if (const auto* proxies = reader.optional("trusted_proxies")) {
+        config.trusted_proxies = config_detail::parse_trusted_proxies(*proxies, "trusted_proxies");
     }
     parse_providers(reader.required("providers"), lookup, config);
     parse_models(reader.required("models"), config);
