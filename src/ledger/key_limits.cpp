@@ -60,6 +60,13 @@ void KeyLimits::load(const std::vector<KeyRecord>& keys, const std::vector<KeySp
     add_up(day, BudgetPeriod::lifetime);
 }
 
+void KeyLimits::restore_hold(std::int64_t key_id, std::int64_t amount_nanos) {
+    for (auto* node : chain(key_id)) {
+        node->reserved_nanos += amount_nanos;
+        node->concurrent += 1;
+    }
+}
+
 void KeyLimits::add(std::int64_t key_id, std::optional<std::int64_t> parent_id) {
     auto& node = nodes_[key_id];
     node.parent_id = parent_id;
@@ -116,8 +123,13 @@ void KeyLimits::refill(Bucket& bucket, std::int64_t limit, std::int64_t now_ms) 
         bucket = {capacity, now_ms, true};
         return;
     }
-    const auto elapsed = std::clamp<std::int64_t>(now_ms - bucket.at_ms, 0, kUnitsPerCount);
-    if (bucket.level < capacity) bucket.level = std::min(capacity, bucket.level + elapsed * limit);
+    // Elapsed time counts up to what fills the bucket, however far below zero a large charge
+    // left it (a minute's cap would lose the rest of a long pause), and no further: no overflow.
+    // The cap also applies when the limit was lowered or a bound came back after a change.
+    const auto to_full_ms =
+        bucket.level >= capacity ? 0 : (capacity - bucket.level + limit - 1) / limit;
+    const auto elapsed = std::clamp<std::int64_t>(now_ms - bucket.at_ms, 0, to_full_ms);
+    bucket.level = std::min(capacity, bucket.level + elapsed * limit);
     bucket.at_ms = std::max(bucket.at_ms, now_ms);
 }
 

@@ -106,6 +106,10 @@ void Ledger::reload(Store& store) {
                      store.load_key_spend(period_start(BudgetPeriod::day, at)),
                      store.load_key_spend(period_start(BudgetPeriod::week, at)),
                      store.load_key_spend(period_start(BudgetPeriod::month, at)), at);
+    // start() ends these holds at once; each end takes back what its admission counted.
+    for (const auto& [id, hold] : open_holds_) {
+        key_limits_.restore_hold(hold.record.key_id, hold.record.amount_nanos);
+    }
 }
 
 std::size_t Ledger::start() {

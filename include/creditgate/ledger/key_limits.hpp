@@ -64,6 +64,9 @@ class KeyLimits {
               const std::vector<KeySpendRecord>& week, const std::vector<KeySpendRecord>& month,
               std::int64_t now_ms);
 
+    // A hold a previous process left open (loaded with the store): counted as admitted with no
+    // token bound, so that ending it balances.
+    void restore_hold(std::int64_t key_id, std::int64_t amount_nanos);
     // A key made after load (its parent, if any, already known). Its limits are set apart.
     void add(std::int64_t key_id, std::optional<std::int64_t> parent_id);
     // Changes what a key's limits are; from the next admission on.
