@@ -21,6 +21,7 @@
 #include "json_fields.hpp"
 #include "listen_address.hpp"
 #include "provider_config.hpp"
+#include "trusted_proxies.hpp"
 
 namespace creditgate {
 namespace {
@@ -530,9 +531,10 @@ namespace {
 Config parse_document(std::string_view json_text, const EnvLookup& env) {
     const EnvLookup lookup = env ? env : EnvLookup(process_env);
     const json root = parse_json(json_text);
-    const ObjectReader reader(root, "",
-                              {"listen", "admin", "database", "ledger", "threads", "limits",
-                               "markup", "expose_cost", "providers", "models", "byok"});
+    const ObjectReader reader(
+        root, "",
+        {"listen", "admin", "database", "ledger", "threads", "limits", "markup", "expose_cost",
+         "trusted_proxies", "providers", "models", "byok"});
     Config config;
     config.listen = parse_listen(reader.required("listen"), "listen");
     parse_admin(reader.required("admin"), lookup, config);
@@ -557,6 +559,9 @@ Config parse_document(std::string_view json_text, const EnvLookup& env) {
         const ObjectReader byok_reader(*byok, "byok", {"master_key_file"});
         config.byok_master_key_file = config_detail::require_non_empty_string(
             byok_reader.required("master_key_file"), byok_reader.path_of("master_key_file"));
+    }
+    if (const auto* proxies = reader.optional("trusted_proxies")) {
+        config.trusted_proxies = config_detail::parse_trusted_proxies(*proxies, "trusted_proxies");
     }
     parse_providers(reader.required("providers"), lookup, config);
     parse_models(reader.required("models"), config);

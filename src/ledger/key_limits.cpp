@@ -60,6 +60,13 @@ void KeyLimits::load(const std::vector<KeyRecord>& keys, const std::vector<KeySp
     add_up(day, BudgetPeriod::lifetime);
 }
 
+void KeyLimits::restore_hold(std::int64_t key_id, std::int64_t amount_nanos) {
+    for (auto* node : chain(key_id)) {
+        node->reserved_nanos += amount_nanos;
+        node->concurrent += 1;
+    }
+}
+
 void KeyLimits::add(std::int64_t key_id, std::optional<std::int64_t> parent_id) {
     auto& node = nodes_[key_id];
     node.parent_id = parent_id;
@@ -116,13 +123,19 @@ void KeyLimits::refill(Bucket& bucket, std::int64_t limit, std::int64_t now_ms) 
         bucket = {capacity, now_ms, true};
         return;
     }
-    const auto elapsed = std::clamp<std::int64_t>(now_ms - bucket.at_ms, 0, kUnitsPerCount);
-    if (bucket.level < capacity) bucket.level = std::min(capacity, bucket.level + elapsed * limit);
+    // Elapsed time counts up to what fills the bucket, however far below zero a large charge
+    // left it (a minute's cap would lose the rest of a long pause), and no further: no overflow.
+    // The cap also applies when the limit was lowered or a bound came back after a change.
+    const auto to_full_ms =
+        bucket.level >= capacity ? 0 : (capacity - bucket.level + limit - 1) / limit;
+    const auto elapsed = std::clamp<std::int64_t>(now_ms - bucket.at_ms, 0, to_full_ms);
+    bucket.level = std::min(capacity, bucket.level + elapsed * limit);
     bucket.at_ms = std::max(bucket.at_ms, now_ms);
 }
 
 std::optional<KeyRefusal> KeyLimits::check(std::int64_t key_id, Node& node,
-                                           std::int64_t amount_nanos, std::int64_t now_ms) {
+                                           std::int64_t amount_nanos, std::int64_t token_bound,
+                                           std::int64_t now_ms) {
     if (node.revoked) return refusal_of(KeyRefusalKind::revoked, key_id, "revoked", 0);
     for (auto period : kBudgetPeriods) {
         auto& spend = node.spent[index_of(period)];
@@ -156,10 +169,13 @@ std::optional<KeyRefusal> KeyLimits::check(std::int64_t key_id, Node& node,
     }
     if (node.spec.tpm) {
         refill(node.tokens, *node.spec.tpm, now_ms);
-        // Tokens may go below zero (a request's bound is reserved whole); admission needs any.
-        if (node.tokens.level <= 0) {
-            return rate_refusal("tpm", *node.spec.tpm,
-                                wait_ms(node.tokens.level, 1, *node.spec.tpm));
+        // The request's bound must fit in what is left; a bound above a minute's worth needs
+        // a full bucket (and then takes it below zero, to be paid back before the next).
+        const auto needed = std::min(units_of(token_bound), *node.spec.tpm * kUnitsPerCount);
+        if (node.tokens.level < needed || node.tokens.level <= 0) {
+            return rate_refusal(
+                "tpm", *node.spec.tpm,
+                wait_ms(node.tokens.level, std::max<std::int64_t>(needed, 1), *node.spec.tpm));
         }
     }
     return std::nullopt;
@@ -170,7 +186,7 @@ std::optional<KeyRefusal> KeyLimits::admit(std::int64_t key_id, std::int64_t amo
     auto nodes = chain(key_id);
     std::optional<std::int64_t> id = key_id;
     for (auto* node : nodes) {
-        if (auto refusal = check(*id, *node, amount_nanos, now_ms)) return refusal;
+        if (auto refusal = check(*id, *node, amount_nanos, token_bound, now_ms)) return refusal;
         id = node->parent_id;
     }
     // Every key in the chain passed: only now does anything change.
@@ -181,13 +197,6 @@ std::optional<KeyRefusal> KeyLimits::admit(std::int64_t key_id, std::int64_t amo
         if (node->spec.tpm) node->tokens.level -= units_of(token_bound);
     }
     return std::nullopt;
-}
-
-void KeyLimits::restore_hold(std::int64_t key_id, std::int64_t amount_nanos) {
-    for (auto* node : chain(key_id)) {
-        node->reserved_nanos += amount_nanos;
-        node->concurrent += 1;
-    }
 }
 
 void KeyLimits::end_hold(std::int64_t key_id, std::int64_t amount_nanos, std::int64_t token_bound) {

@@ -14,6 +14,7 @@
 #include "creditgate/shapes/images_shape.hpp"
 #include "creditgate/shapes/messages_shape.hpp"
 #include "creditgate/shapes/responses_shape.hpp"
+#include "creditgate/validate/client_address.hpp"
 
 namespace creditgate {
 
@@ -93,6 +94,16 @@ void PublicApi::health(const SessionPtr& session, const AccessRecord& record) {
     session->reply(json_reply(http::status::ok, R"({"status":"ok"})", record.request_id));
 }
 
+boost::asio::ip::address PublicApi::client_of(const HttpSession& session, const Request& request) {
+    const auto& trusted = context_.snapshot()->trusted_proxies;
+    if (trusted.empty()) return session.peer_address();
+    std::vector<std::string_view> forwarded;
+    for (auto [it, end] = request.equal_range("x-forwarded-for"); it != end; ++it) {
+        forwarded.push_back(it->value());
+    }
+    return client_address(session.peer_address(), forwarded, trusted);
+}
+
 std::optional<KeyIdentity> PublicApi::authenticate(const SessionPtr& session,
                                                    const Request& request, AccessRecord& record) {
     auto key = context_.keys.find(bearer_token(request[http::field::authorization]));
@@ -110,7 +121,7 @@ std::optional<KeyIdentity> PublicApi::authenticate(const SessionPtr& session,
     }
     record.account_id = key->account_id;
     record.key_id = key->key_id;
-    if (auto error = check_key_access(*key, session->peer_address(), now_ms())) {
+    if (auto error = check_key_access(*key, client_of(*session, request), now_ms())) {
         fail(session, record, *error);
         return std::nullopt;
     }

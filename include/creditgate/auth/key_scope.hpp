@@ -45,7 +45,9 @@ struct ScopeError {
 
 // Reads a scope from a request body's object (unknown fields refused; an empty object is the
 // unlimited scope). `base` is what a PATCH starts from: fields present in `body` replace its,
-// a field set to null removes the limit.
+// a field set to null removes the limit. "budgets" merges the same way per period
+// ({"budgets": {"day": null}} drops only the daily one). Lists hold 1 to 100 items ("scopes"
+// may be empty); "expires_at" takes what validate/time_text.hpp reads (offsets too).
 std::variant<KeyScope, ScopeError> parse_key_scope(const nlohmann::json& body,
                                                    const KeyScope& base = {});
 // Stored and replied form: only the fields that limit, in the order above.

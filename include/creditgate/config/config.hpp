@@ -15,6 +15,7 @@
 #include "creditgate/pricing/cost.hpp"
 #include "creditgate/store/durability.hpp"
 #include "creditgate/tokenize/encoding_name.hpp"
+#include "creditgate/validate/cidr.hpp"
 
 namespace creditgate {
 
@@ -136,6 +137,9 @@ struct Config {
     Limits limits;
     Markup markup;
     CostExposure expose_cost = CostExposure::headers;
+    // Peers whose X-Forwarded-For names the client for a key's CIDRs; empty: the peer is the
+    // client (validate/client_address.hpp).
+    std::vector<Cidr> trusted_proxies;
     std::map<std::string, ProviderConfig> providers;
     std::map<std::string, ModelConfig> models;
     // "byok": {"master_key_file": PATH}: where users' provider keys' master key is (read at

@@ -8,8 +8,8 @@
 // check, so 64 requests racing on one key cannot together pass a budget that each alone would.
 // A budget counts what is spent in the current period plus what open holds reserve; a charge
 // counts in the period it is made in. Rates are token buckets refilled continuously: a full
-// minute's allowance at once, then limit/60 per second. A request reserves its token bound
-// against the tokens per minute, and the charge replaces the bound by the tokens used.
+// minute's allowance at once, then limit/60 per second. A request passes when its token bound
+// fits in the tokens per minute left, reserves it, and the charge replaces it by the tokens used.
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -64,6 +64,9 @@ class KeyLimits {
               const std::vector<KeySpendRecord>& week, const std::vector<KeySpendRecord>& month,
               std::int64_t now_ms);
 
+    // A hold a previous process left open (loaded with the store): counted as admitted with no
+    // token bound, so that ending it balances.
+    void restore_hold(std::int64_t key_id, std::int64_t amount_nanos);
     // A key made after load (its parent, if any, already known). Its limits are set apart.
     void add(std::int64_t key_id, std::optional<std::int64_t> parent_id);
     // Changes what a key's limits are; from the next admission on.
@@ -76,9 +79,6 @@ class KeyLimits {
     // know (key id 0, tests) have no limits.
     std::optional<KeyRefusal> admit(std::int64_t key_id, std::int64_t amount_nanos,
                                     std::int64_t token_bound, std::int64_t now_ms);
-    // A hold a previous process left open, counted again so that its end balances (no token
-    // bound: the rates start afresh with the process).
-    void restore_hold(std::int64_t key_id, std::int64_t amount_nanos);
     // The hold admitted with these numbers ended (settled, voided or abandoned).
     void end_hold(std::int64_t key_id, std::int64_t amount_nanos, std::int64_t token_bound);
     // A charge of the key's request (also late and abandoned ones), in the period of `now_ms`.
@@ -115,7 +115,7 @@ class KeyLimits {
     static void roll(PeriodSpend& spend, BudgetPeriod period, std::int64_t now_ms);
     static void refill(Bucket& bucket, std::int64_t limit, std::int64_t now_ms);
     std::optional<KeyRefusal> check(std::int64_t key_id, Node& node, std::int64_t amount_nanos,
-                                    std::int64_t now_ms);
+                                    std::int64_t token_bound, std::int64_t now_ms);
 
     std::unordered_map<std::int64_t, Node> nodes_;
     std::unordered_map<std::int64_t, std::vector<std::int64_t>> children_;

@@ -26,6 +26,8 @@ class PublicApi final : public RequestHandler {
     static void fail(const SessionPtr& session, AccessRecord& record, const ApiError& error);
     std::optional<KeyIdentity> authenticate(const SessionPtr& session, const Request& request,
                                             AccessRecord& record);
+    // The address a key's cidrs are checked against (config trusted_proxies).
+    boost::asio::ip::address client_of(const HttpSession& session, const Request& request);
     void list_models(const SessionPtr& session, const Request& request, AccessRecord& record);
     // The caller's own account, seen with their key (caller_account.cpp): one request's
     // charge, their credits, their usage report.
