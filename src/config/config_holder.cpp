@@ -26,7 +26,8 @@ std::optional<ConfigError> unreloadable_change(const Config& running, const Conf
     if (running.durability != next.durability) {
         return ConfigError("database.durability", kRestartNeeded);
     }
-    // The BYOK master key is read once, at start (a rotation is a restart: docs/byok.md).
+    // The BYOK master key is read once, at start (a rotation is a restart: docs/keys.md, Bring your
+    // own key).
     if (running.byok_master_key_file != next.byok_master_key_file) {
         return ConfigError("byok.master_key_file", kRestartNeeded);
     }

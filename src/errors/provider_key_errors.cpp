@@ -1,5 +1,9 @@
 #include "creditgate/errors/provider_key_errors.hpp"
 
+#include <openssl/crypto.h>
+
+#include <nlohmann/json.hpp>
+
 #include "creditgate/errors/result_errors.hpp"
 
 namespace creditgate {
@@ -23,6 +27,46 @@ ApiError api_error_from(ProviderKeyResult result, std::string message) {
             break;
     }
     return api_error_from(LedgerResult::unavailable, std::move(message));
+}
+
+std::variant<std::string, ApiError> configured_provider(std::string_view path,
+                                                        const Config& config) {
+    std::string provider(path.substr(path.rfind('/') + 1));
+    if (config.providers.contains(provider)) return provider;
+    std::string names;
+    for (const auto& [name, _] : config.providers) names += (names.empty() ? "" : ", ") + name;
+    return api_error(ErrorCode::not_found,
+                     "Unknown provider; the configured providers are: " + names + ".", "provider");
+}
+
+std::variant<std::string, ApiError> provider_key_from_body(std::string& body) {
+    auto json = nlohmann::json::parse(body.empty() ? std::string("{}") : body, nullptr, false);
+    // The body holds the key: wiped once read, whatever happens next.
+    OPENSSL_cleanse(body.data(), body.size());
+    const auto invalid = [](std::string message) {
+        return api_error(ErrorCode::invalid_request, std::move(message), "key");
+    };
+    if (json.is_discarded() || !json.is_object()) {
+        return api_error(ErrorCode::invalid_request,
+                         "The request body must be a JSON object: {\"key\": \"...\"}.");
+    }
+    for (const auto& [name, _] : json.items()) {
+        if (name != "key") {
+            return api_error(ErrorCode::invalid_request, "Unknown field '" + name + "'.", name);
+        }
+    }
+    auto field = json.find("key");
+    if (field == json.end() || !field->is_string()) {
+        return invalid("'key' must be a string: the provider key.");
+    }
+    auto& stored = field->get_ref<std::string&>();
+    std::string key = stored;
+    OPENSSL_cleanse(stored.data(), stored.size());
+    if (auto problem = provider_key_problem(key)) {
+        OPENSSL_cleanse(key.data(), key.size());
+        return invalid(*problem);
+    }
+    return key;
 }
 
 }  // namespace creditgate

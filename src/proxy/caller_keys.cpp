@@ -24,16 +24,6 @@ ApiError no_such_key(std::int64_t key_id) {
 
 }  // namespace
 
-// Registry callbacks run on the writer thread: hop back to the session's to answer.
-template <typename T>
-Callback<T> PublicApi::on_session(const SessionPtr& session, AccessRecord& record,
-                                  std::function<void(T&, AccessRecord&)> fn) {
-    return [session, record, fn = std::move(fn)](T value) mutable {
-        net::post(session->executor(), [session, record = std::move(record), fn = std::move(fn),
-                                        value = std::move(value)]() mutable { fn(value, record); });
-    };
-}
-
 void PublicApi::get_own_key(const SessionPtr& session, const Request& request,
                             AccessRecord& record) {
     auto key = authenticate(session, request, record);

@@ -31,6 +31,11 @@ auto PublicApi::route(KeyedHandler handler) {
                            AccessRecord& record) { (this->*handler)(session, request, record); };
 }
 
+auto PublicApi::route(BodyHandler handler) {
+    return [this, handler](const RouteIds&, const SessionPtr& session, Request& request,
+                           AccessRecord& record) { (this->*handler)(session, request, record); };
+}
+
 auto PublicApi::route(IdHandler handler) {
     return [this, handler](const RouteIds& ids, const SessionPtr& session, Request& request,
                            AccessRecord& record) {
@@ -39,7 +44,7 @@ auto PublicApi::route(IdHandler handler) {
 }
 
 PublicApi::PublicApi(net::any_io_executor executor, const ConfigHolder& configs, Ledger& ledger,
-                     KeyRegistry& keys, const ProviderKeyVault& provider_keys,
+                     KeyRegistry& keys, ProviderKeyVault& provider_keys,
                      std::atomic<int>& in_flight, TlsContexts& tls)
     : context_{configs,  ledger, keys, provider_keys, ProviderPools(std::move(executor), tls),
                in_flight} {
@@ -58,6 +63,9 @@ PublicApi::PublicApi(net::any_io_executor executor, const ConfigHolder& configs,
         .add(verb::post, "/v1/keys", route(&PublicApi::create_sub_key))
         .add(verb::patch, "/v1/keys/{id}", route(&PublicApi::update_sub_key))
         .add(verb::delete_, "/v1/keys/{id}", route(&PublicApi::revoke_sub_key))
+        .add(verb::get, "/v1/provider-keys", route(&PublicApi::list_own_provider_keys))
+        .add(verb::put, "/v1/provider-keys/{name}", route(&PublicApi::put_own_provider_key))
+        .add(verb::delete_, "/v1/provider-keys/{name}", route(&PublicApi::delete_own_provider_key))
         .add(verb::post, "/v1/chat/completions", exchange_route<ChatShape>())
         .add(verb::post, "/v1/completions", exchange_route<CompletionsShape>())
         .add(verb::post, "/v1/embeddings", exchange_route<EmbeddingsShape>())

@@ -8,12 +8,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
+import { auditOf, keyCall, scopedAccount } from '../harness/keys.js';
 import {
   TestEnv, assertApiError, chat, chatStream, costOf, request, runCreditgate, SUITE_TIMEOUT_MS,
 } from '../harness/index.js';
 
 const USER_KEY = `sk-byok-canary-${crypto.randomBytes(12).toString('hex')}-WXYZ`;
 const CLAUDE_KEY = `sk-ant-byok-canary-${crypto.randomBytes(12).toString('hex')}`;
+const SELF_KEY = `sk-self-canary-${crypto.randomBytes(12).toString('hex')}`;
 const body = { model: 'mock-fixed', messages: [{ role: 'user', content: 'hi' }] };
 // mock-fixed's usage (tests/mock_upstream/README.md)
 const USAGE = { prompt: 12, completion: 7 };
@@ -205,10 +207,37 @@ describe('bring your own key', { timeout: SUITE_TIMEOUT_MS }, () => {
       404, 'not_found');
   });
 
+  test('a keys:manage key stores, uses, lists and removes its own account key', async () => {
+    const self = await scopedAccount(env.admin, '5', { name: 'manager', scopes: ['keys:manage'] });
+    const ownKey = SELF_KEY;
+    const put = seen(await keyCall(env.gateway, self.key, 'PUT', '/v1/provider-keys/mock', { body: { key: ownKey } }));
+    assert.equal(put.status, 200, put.text);
+    assert.deepEqual(put.json.data.map((k) => [k.provider, k.last4]), [['mock', ownKey.slice(-4)]]);
+    const listed = seen(await keyCall(env.gateway, self.key, 'GET', '/v1/provider-keys'));
+    assert.deepEqual(listed.json.data.map((k) => k.provider), ['mock']);
+    const reply = seen(await chat(env.gateway, self.key, body));
+    assert.equal(reply.status, 200, reply.text);
+    assert.equal((await lastMockRequest()).headers.authorization, `Bearer ${ownKey}`);
+    const audit = await auditOf(env.admin, self.accountId);
+    const stored = audit.find((row) => row.action === 'provider_key.put');
+    assert.equal(stored.actor, `key:${self.keyId}`);
+    assert.ok(!JSON.stringify(audit).includes(ownKey), 'the audit log never holds the key');
+    const removed = seen(await keyCall(env.gateway, self.key, 'DELETE', '/v1/provider-keys/mock'));
+    assert.equal(removed.status, 200, removed.text);
+    assert.deepEqual(removed.json.data, []);
+    assertApiError(seen(await keyCall(env.gateway, self.key, 'PUT', '/v1/provider-keys/nowhere',
+      { body: { key: ownKey } })), 404, 'not_found');
+
+    // A key without keys:manage may not touch them.
+    const plainKey = seen(await keyCall(env.gateway, byok.key, 'PUT', '/v1/provider-keys/mock', { body: { key: ownKey } }));
+    assertApiError(plainKey, 403, 'permission_denied');
+    assertApiError(seen(await keyCall(env.gateway, byok.key, 'GET', '/v1/provider-keys')), 403, 'permission_denied');
+  });
+
   test('the key never appears in a log line, a reply, or a request to another provider', async () => {
     const lines = env.gateways.flatMap((g) => [...g.child.stderrLines, ...g.child.stdoutLines]);
     assert.ok(lines.length > 0);
-    const leaks = (text) => text.includes(USER_KEY) || text.includes(CLAUDE_KEY);
+    const leaks = (text) => [USER_KEY, CLAUDE_KEY, SELF_KEY].some((key) => text.includes(key));
     for (const line of lines) assert.ok(!leaks(line), `log line: ${line.slice(0, 300)}`);
     assert.ok(lines.some((line) => line.includes('"byok"')), 'the access log flags byok requests');
     for (const text of replies) assert.ok(!leaks(text), `reply: ${text.slice(0, 300)}`);
@@ -218,6 +247,10 @@ describe('bring your own key', { timeout: SUITE_TIMEOUT_MS }, () => {
       if (text.includes(USER_KEY)) {
         assert.equal(upstream.headers.authorization, `Bearer ${USER_KEY}`, 'only as the credential');
         assert.ok(!text.replace(`Bearer ${USER_KEY}`, '').includes(USER_KEY), 'and nowhere else');
+      }
+      if (text.includes(SELF_KEY)) {
+        assert.equal(upstream.headers.authorization, `Bearer ${SELF_KEY}`, 'only as the credential');
+        assert.ok(!text.replace(`Bearer ${SELF_KEY}`, '').includes(SELF_KEY), 'and nowhere else');
       }
       if (text.includes(CLAUDE_KEY)) {
         assert.equal(upstream.headers['x-api-key'], CLAUDE_KEY, 'only as the credential');

@@ -143,7 +143,7 @@ struct Config {
     std::map<std::string, ProviderConfig> providers;
     std::map<std::string, ModelConfig> models;
     // "byok": {"master_key_file": PATH}: where users' provider keys' master key is (read at
-    // start, docs/byok.md); empty: bring-your-own-key is not configured.
+    // start, docs/keys.md, Bring your own key); empty: bring-your-own-key is not configured.
     std::string byok_master_key_file;
     std::string price_version;  // short hex digest of markup + models, recorded on each entry
 };

@@ -16,9 +16,9 @@ struct ProxyContext {
     const ConfigHolder& configs;
     Ledger& ledger;
     KeyRegistry& keys;
-    const ProviderKeyVault& provider_keys;  // users' own provider keys (BYOK)
-    ProviderPools pools;          // by provider name, matching the config last snapshot() gave
-    std::atomic<int>& in_flight;  // requests holding credits or talking upstream, all threads
+    ProviderKeyVault& provider_keys;  // users' own provider keys (BYOK)
+    ProviderPools pools;              // by provider name, matching the config last snapshot() gave
+    std::atomic<int>& in_flight;      // requests holding credits or talking upstream, all threads
 
     // The config in force, with this thread's pools made to match it. A request takes it once,
     // when it starts, and uses that snapshot (prices, limits, pool) until it settles.

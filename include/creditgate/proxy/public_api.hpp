@@ -1,5 +1,7 @@
 #pragma once
 // Routes of the public, OpenAI-compatible listener for one I/O thread.
+#include <boost/asio/post.hpp>
+
 #include "creditgate/http/router.hpp"
 #include "creditgate/http/session.hpp"
 #include "creditgate/observe/access_log.hpp"
@@ -11,7 +13,7 @@ namespace creditgate {
 class PublicApi final : public RequestHandler {
   public:
     PublicApi(net::any_io_executor executor, const ConfigHolder& configs, Ledger& ledger,
-              KeyRegistry& keys, const ProviderKeyVault& provider_keys, std::atomic<int>& in_flight,
+              KeyRegistry& keys, ProviderKeyVault& provider_keys, std::atomic<int>& in_flight,
               TlsContexts& tls);
 
     void handle(const std::shared_ptr<HttpSession>& session, Request&& request) override;
@@ -47,13 +49,32 @@ class PublicApi final : public RequestHandler {
                         std::int64_t key_id);
     void revoke_sub_key(const SessionPtr& session, const Request& request, AccessRecord& record,
                         std::int64_t key_id);
+    // The account's own provider keys (BYOK), for a key holding keys:manage
+    // (caller_provider_keys.cpp).
+    void list_own_provider_keys(const SessionPtr& session, const Request& request,
+                                AccessRecord& record);
+    void put_own_provider_key(const SessionPtr& session, Request& request, AccessRecord& record);
+    static void answer_provider_keys(const SessionPtr& session, AccessRecord& record,
+                                     ProviderKeyVault& vault, std::int64_t account_id);
+    void delete_own_provider_key(const SessionPtr& session, const Request& request,
+                                 AccessRecord& record);
+    // Registry and vault callbacks run on the writer thread: hop back to the session's.
     template <typename T>
     static Callback<T> on_session(const SessionPtr& session, AccessRecord& record,
-                                  std::function<void(T&, AccessRecord&)> fn);
+                                  std::function<void(T&, AccessRecord&)> fn) {
+        return [session, record, fn = std::move(fn)](T value) mutable {
+            net::post(session->executor(),
+                      [session, record = std::move(record), fn = std::move(fn),
+                       value = std::move(value)]() mutable { fn(value, record); });
+        };
+    }
     using KeyedHandler = void (PublicApi::*)(const SessionPtr&, const Request&, AccessRecord&);
     using IdHandler = void (PublicApi::*)(const SessionPtr&, const Request&, AccessRecord&,
                                           std::int64_t);
     auto route(KeyedHandler handler);
+    // A handler that changes the request (it wipes a secret from the body).
+    using BodyHandler = void (PublicApi::*)(const SessionPtr&, Request&, AccessRecord&);
+    auto route(BodyHandler handler);
     auto route(IdHandler handler);
     // Every metered endpoint: authenticate, then one exchange with the endpoint's shape.
     void start_exchange(const SessionPtr& session, Request& request, AccessRecord& record,
