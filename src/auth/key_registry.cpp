@@ -21,6 +21,22 @@ AuditRecord audit_row(std::string actor, const char* action, const KeyRecord& ke
     return row;
 }
 
+// The keys below `key_id` among an account's keys. In id order a parent comes before its
+// children, so one pass finds them all.
+std::vector<KeyRecord> keys_below(const std::vector<KeyRecord>& account_keys, std::int64_t key_id,
+                                  bool live_only) {
+    std::unordered_map<std::int64_t, bool> below{{key_id, true}};
+    std::vector<KeyRecord> out;
+    for (const auto& key : account_keys) {
+        if ((live_only && key.revoked_at_ms) || !key.parent_id || !below.count(*key.parent_id)) {
+            continue;
+        }
+        below[key.id] = true;
+        out.push_back(key);
+    }
+    return out;
+}
+
 }  // namespace
 
 void KeyRegistry::insert(const KeyRecord& record, const KeyScope& scope) {
@@ -28,6 +44,21 @@ void KeyRegistry::insert(const KeyRecord& record, const KeyScope& scope) {
     std::unique_lock lock(mutex_);
     by_hash_[record.hash] = record.id;
     by_id_[record.id] = std::move(state);
+}
+
+// A read on the writer thread, behind every change already made; `work` starts from a fresh
+// result each attempt (a batch may run again), and a failed commit answers unavailable.
+template <typename Result>
+void KeyRegistry::query(std::function<void(Store&, Result&)> work, Callback<Result> done) {
+    auto result = std::make_shared<Result>();
+    ledger_.submit({[result, work = std::move(work)](Store& store) {
+                        *result = Result{};
+                        work(store, *result);
+                    },
+                    [result, done = std::move(done)](bool committed) {
+                        if (!committed) result->result = AuthResult::unavailable;
+                        done(std::move(*result));
+                    }});
 }
 
 KeyView KeyRegistry::view_of(const KeyRecord& record) const {
@@ -153,113 +184,100 @@ void KeyRegistry::update(std::int64_t key_id, KeyScope scope, std::string actor,
 
 void KeyRegistry::revoke(std::int64_t key_id, std::string actor, Callback<KeyChange> done) {
     auto result = std::make_shared<KeyChange>();
-    ledger_.submit({[this, key_id, actor = std::move(actor), result](Store& store) {
-                        auto record = store.find_key(key_id);
-                        if (!record || record->revoked_at_ms) {
-                            result->result = AuthResult::key_not_found;
-                            return;
-                        }
-                        // At once, even before the commit: the ledger refuses the whole tree's next
-                        // admissions, and the lookup forgets their hashes.
-                        const auto at = now_ms();
-                        result->revoked_ids = ledger_.revoke_key_tree(key_id);
-                        {
-                            std::unique_lock lock(mutex_);
-                            for (auto id : result->revoked_ids) {
-                                auto it = by_id_.find(id);
-                                if (it == by_id_.end()) continue;
-                                by_hash_.erase(it->second->record.hash);
-                                by_id_.erase(it);
-                            }
-                        }
-                        nlohmann::json ids = nlohmann::json::array();
-                        for (auto id : result->revoked_ids) {
-                            store.revoke_key(id, at);
-                            ids.push_back(id);
-                        }
-                        store.insert_audit(audit_row(actor, "key.revoke", *record,
-                                                     nlohmann::json{{"revoked_ids", ids}}.dump(),
-                                                     at));
-                        record->revoked_at_ms = at;
-                        result->key.record = std::move(*record);
-                        result->key.scope = key_scope_from_stored(result->key.record.scope_json);
-                        result->result = AuthResult::ok;
-                    },
-                    [result, done = std::move(done)](bool committed) {
-                        if (!committed) result->result = AuthResult::unavailable;
-                        done(std::move(*result));
-                    }});
+    ledger_.submit(
+        {[this, key_id, actor = std::move(actor), result](Store& store) {
+             auto record = store.find_key(key_id);
+             if (!record || record->revoked_at_ms) {
+                 result->result = AuthResult::key_not_found;
+                 return;
+             }
+             // The live tree as the store has it (a retried batch finds it again).
+             result->revoked_ids = {key_id};
+             for (const auto& key : keys_below(store.list_keys(record->account_id), key_id, true)) {
+                 result->revoked_ids.push_back(key.id);
+             }
+             // At once, even before the commit: the ledger refuses the whole tree's next
+             // admissions, and the lookup forgets their hashes.
+             const auto at = now_ms();
+             ledger_.revoke_key_tree(key_id);
+             {
+                 std::unique_lock lock(mutex_);
+                 for (auto id : result->revoked_ids) {
+                     auto it = by_id_.find(id);
+                     if (it == by_id_.end()) continue;
+                     by_hash_.erase(it->second->record.hash);
+                     by_id_.erase(it);
+                 }
+             }
+             nlohmann::json ids = nlohmann::json::array();
+             for (auto id : result->revoked_ids) {
+                 store.revoke_key(id, at);
+                 ids.push_back(id);
+             }
+             store.insert_audit(audit_row(actor, "key.revoke", *record,
+                                          nlohmann::json{{"revoked_ids", ids}}.dump(), at));
+             record->revoked_at_ms = at;
+             result->key.record = std::move(*record);
+             result->key.scope = key_scope_from_stored(result->key.record.scope_json);
+             result->result = AuthResult::ok;
+         },
+         [result, done = std::move(done)](bool committed) {
+             if (!committed) result->result = AuthResult::unavailable;
+             done(std::move(*result));
+         }});
 }
 
 void KeyRegistry::get(std::int64_t key_id, Callback<KeyChange> done) {
-    auto result = std::make_shared<KeyChange>();
-    ledger_.submit({[this, key_id, result](Store& store) {
-                        auto record = store.find_key(key_id);
-                        if (!record) {
-                            result->result = AuthResult::key_not_found;
-                            return;
-                        }
-                        result->key = view_of(*record);
-                        result->result = AuthResult::ok;
-                    },
-                    [result, done = std::move(done)](bool committed) {
-                        if (!committed) result->result = AuthResult::unavailable;
-                        done(std::move(*result));
-                    }});
+    query<KeyChange>(
+        [this, key_id](Store& store, KeyChange& result) {
+            auto record = store.find_key(key_id);
+            if (!record) {
+                result.result = AuthResult::key_not_found;
+                return;
+            }
+            result.key = view_of(*record);
+            result.result = AuthResult::ok;
+        },
+        std::move(done));
 }
 
 void KeyRegistry::list(std::int64_t account_id, Callback<KeyList> done) {
-    auto result = std::make_shared<KeyList>();
-    ledger_.submit({[this, account_id, result](Store& store) {
-                        if (!ledger_.account_exists(account_id)) {
-                            result->result = AuthResult::account_not_found;
-                            return;
-                        }
-                        for (const auto& key : store.list_keys(account_id)) {
-                            result->keys.push_back(view_of(key));
-                        }
-                        result->result = AuthResult::ok;
-                    },
-                    [result, done = std::move(done)](bool committed) {
-                        if (!committed) result->result = AuthResult::unavailable;
-                        done(std::move(*result));
-                    }});
+    query<KeyList>(
+        [this, account_id](Store& store, KeyList& result) {
+            if (!ledger_.account_exists(account_id)) {
+                result.result = AuthResult::account_not_found;
+                return;
+            }
+            for (const auto& key : store.list_keys(account_id)) result.keys.push_back(view_of(key));
+            result.result = AuthResult::ok;
+        },
+        std::move(done));
 }
 
 void KeyRegistry::list_descendants(std::int64_t key_id, Callback<KeyList> done) {
-    auto result = std::make_shared<KeyList>();
-    ledger_.submit({[this, key_id, result](Store& store) {
-                        auto self = store.find_key(key_id);
-                        if (!self) {
-                            result->result = AuthResult::key_not_found;
-                            return;
-                        }
-                        // In id order a parent comes before its children: one pass finds all.
-                        std::unordered_map<std::int64_t, bool> below{{key_id, true}};
-                        for (const auto& key : store.list_keys(self->account_id)) {
-                            if (!key.parent_id || !below.count(*key.parent_id)) continue;
-                            below[key.id] = true;
-                            result->keys.push_back(view_of(key));
-                        }
-                        result->result = AuthResult::ok;
-                    },
-                    [result, done = std::move(done)](bool committed) {
-                        if (!committed) result->result = AuthResult::unavailable;
-                        done(std::move(*result));
-                    }});
+    query<KeyList>(
+        [this, key_id](Store& store, KeyList& result) {
+            auto self = store.find_key(key_id);
+            if (!self) {
+                result.result = AuthResult::key_not_found;
+                return;
+            }
+            for (const auto& key : keys_below(store.list_keys(self->account_id), key_id, false)) {
+                result.keys.push_back(view_of(key));
+            }
+            result.result = AuthResult::ok;
+        },
+        std::move(done));
 }
 
 void KeyRegistry::audit(int limit, std::int64_t before_id, std::optional<std::int64_t> account_id,
                         Callback<AuditList> done) {
-    auto result = std::make_shared<AuditList>();
-    ledger_.submit({[limit, before_id, account_id, result](Store& store) {
-                        result->entries = store.list_audit(limit, before_id, account_id);
-                        result->result = AuthResult::ok;
-                    },
-                    [result, done = std::move(done)](bool committed) {
-                        if (!committed) result->result = AuthResult::unavailable;
-                        done(std::move(*result));
-                    }});
+    query<AuditList>(
+        [limit, before_id, account_id](Store& store, AuditList& result) {
+            result.entries = store.list_audit(limit, before_id, account_id);
+            result.result = AuthResult::ok;
+        },
+        std::move(done));
 }
 
 }  // namespace creditgate

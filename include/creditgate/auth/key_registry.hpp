@@ -95,6 +95,8 @@ class KeyRegistry {
   private:
     void insert(const KeyRecord& record, const KeyScope& scope);
     KeyView view_of(const KeyRecord& record) const;
+    template <typename Result>
+    void query(std::function<void(Store&, Result&)> work, Callback<Result> done);
 
     Ledger& ledger_;
     mutable std::shared_mutex mutex_;
