@@ -137,7 +137,14 @@ std::variant<KeyScope, ApiError> key_scope_from_body(const std::string& body,
     if (auto* error = std::get_if<ScopeError>(&parsed)) {
         return api_error(ErrorCode::invalid_request, error->message, error->field);
     }
-    return std::get<KeyScope>(std::move(parsed));
+    auto scope = std::get<KeyScope>(std::move(parsed));
+    if (scope.expires_at_ms && *scope.expires_at_ms <= now_ms() &&
+        scope.expires_at_ms != base.expires_at_ms) {
+        return api_error(ErrorCode::invalid_request,
+                         "'expires_at' must be in the future; to stop a key now, revoke it.",
+                         "expires_at");
+    }
+    return scope;
 }
 
 }  // namespace creditgate

@@ -150,6 +150,7 @@ describe('key scope refusals', { timeout: SUITE_TIMEOUT_MS }, () => {
       [{ endpoints: ['fax'] }, /^endpoints/],
       [{ rpm: -1 }, 'rpm'],
       [{ expires_at: 'tomorrow' }, 'expires_at'],
+      [{ expires_at: '2020-01-01T00:00:00Z' }, 'expires_at'],  // already past: revoke instead
     ]) {
       const reply = await env.admin.call('POST', `/admin/accounts/${id}/keys`, { body: scope });
       const error = assertApiError(reply, 400, 'invalid_request');
