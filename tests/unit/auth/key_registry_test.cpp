@@ -27,9 +27,7 @@ class KeyRegistryTest : public testing::LedgerTest {
         return await<CreatedKey>(
             [&](auto done) { keys_->create(account_id, parent, scope, "admin", done); });
     }
-    bool revoke(std::int64_t key_id) {
-        return revoke_tree(key_id).result == AuthResult::ok;
-    }
+    bool revoke(std::int64_t key_id) { return revoke_tree(key_id).result == AuthResult::ok; }
     KeyChange revoke_tree(std::int64_t key_id) {
         return await<KeyChange>([&](auto done) { keys_->revoke(key_id, "admin", done); });
     }
@@ -57,7 +55,8 @@ TEST_F(KeyRegistryTest, TheStoreKeepsOnlyTheHashAndADisplayPrefix) {
     EXPECT_TRUE(created.plaintext.starts_with(kKeyPrefix));
     EXPECT_EQ(created.key.record.hash, sha256_hex(created.plaintext));
     EXPECT_EQ(created.key.record.prefix, created.plaintext.substr(0, kDisplayPrefixLength));
-    auto listed = await<KeyList>([&](auto done) { keys_->list(created.key.record.account_id, done); });
+    auto listed =
+        await<KeyList>([&](auto done) { keys_->list(created.key.record.account_id, done); });
     ASSERT_EQ(listed.result, AuthResult::ok);
     ASSERT_EQ(listed.keys.size(), 1u);
     EXPECT_EQ(listed.keys[0].record.hash.find(created.plaintext), std::string::npos);
