@@ -137,16 +137,13 @@ void AdminApi::list_ledger(const std::shared_ptr<Call>& call, std::int64_t accou
         }
     }
     ledger_.list_entries(
-        account_id, limit, after, call->on_session<EntriesOutcome>([call, limit](auto& outcome) {
+        account_id, limit + 1, after,
+        call->on_session<EntriesOutcome>([call, limit](auto& outcome) {
             if (outcome.result != LedgerResult::ok)
                 return call->fail(api_error_from(outcome.result));
-            nlohmann::json data = nlohmann::json::array();
-            for (const auto& entry : outcome.entries) data.push_back(entry_json(entry));
-            bool has_more = static_cast<int>(outcome.entries.size()) == limit;
-            nlohmann::json reply = {
-                {"object", "list"}, {"data", std::move(data)}, {"has_more", has_more}};
-            if (has_more) reply["next_after"] = outcome.entries.back().id;
-            call->reply(http::status::ok, reply);
+            call->reply(http::status::ok,
+                        page_json(std::move(outcome.entries), limit, "next_after",
+                                  [](const EntryRecord& entry) { return entry_json(entry); }));
         }));
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "creditgate/admin/admin_api.hpp"
 #include "creditgate/errors/result_errors.hpp"
@@ -33,6 +34,19 @@ std::variant<nlohmann::json, ApiError> object_body(const std::string& text,
                                                    std::initializer_list<std::string_view> allowed);
 std::variant<std::string, ApiError> string_field(const nlohmann::json& body, const char* name,
                                                  bool required, std::size_t max_length);
+
+// One page of a newest-first list that was read with one row more than `limit`: whether there
+// is more is known, not guessed from a full page. `next_name` carries the cursor for the next.
+template <typename Row, typename Render>
+nlohmann::json page_json(std::vector<Row> rows, int limit, const char* next_name, Render render) {
+    const bool has_more = static_cast<int>(rows.size()) > limit;
+    if (has_more) rows.resize(static_cast<std::size_t>(limit));
+    nlohmann::json data = nlohmann::json::array();
+    for (const auto& row : rows) data.push_back(render(row));
+    nlohmann::json reply = {{"object", "list"}, {"data", std::move(data)}, {"has_more", has_more}};
+    if (has_more) reply[next_name] = rows.back().id;
+    return reply;
+}
 
 }  // namespace admin_detail
 

@@ -98,19 +98,14 @@ void AdminApi::list_audit(const std::shared_ptr<Call>& call) {
                                       std::string(param.key)));
         }
     }
-    // One row more than the page: whether there is more is known, not guessed.
+    // One row more than the page: page_json knows whether there is more.
     keys_.audit(limit + 1, before, account_id,
                 call->on_session<AuditList>([call, limit](auto& list) {
                     if (list.result != AuthResult::ok)
                         return call->fail(api_error_from(list.result));
-                    const bool has_more = static_cast<int>(list.entries.size()) > limit;
-                    if (has_more) list.entries.pop_back();
-                    nlohmann::json data = nlohmann::json::array();
-                    for (const auto& row : list.entries) data.push_back(audit_json(row));
-                    nlohmann::json reply = {
-                        {"object", "list"}, {"data", std::move(data)}, {"has_more", has_more}};
-                    if (has_more) reply["next_before"] = list.entries.back().id;
-                    call->reply(http::status::ok, reply);
+                    call->reply(http::status::ok,
+                                page_json(std::move(list.entries), limit, "next_before",
+                                          [](const AuditRecord& row) { return audit_json(row); }));
                 }));
 }
 
