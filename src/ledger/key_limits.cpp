@@ -32,9 +32,8 @@ KeyRefusal refusal_of(KeyRefusalKind kind, std::int64_t key_id, const char* limi
 
 }  // namespace
 
-void KeyLimits::load(const std::vector<KeyRecord>& keys, const std::vector<KeySpendRecord>& day,
-                     const std::vector<KeySpendRecord>& week,
-                     const std::vector<KeySpendRecord>& month, std::int64_t now_ms) {
+void KeyLimits::load(const std::vector<KeyRecord>& keys, const std::vector<KeySpendRecord>& spend,
+                     std::int64_t now_ms) {
     nodes_.clear();
     children_.clear();
     for (const auto& key : keys) {  // in id order: a parent before its children
@@ -47,17 +46,15 @@ void KeyLimits::load(const std::vector<KeyRecord>& keys, const std::vector<KeySp
         }
     }
     // Each key's own spend goes to it and to every key above it.
-    const auto add_up = [this](const std::vector<KeySpendRecord>& spend, BudgetPeriod period) {
-        for (const auto& own : spend) {
-            const auto amount =
-                period == BudgetPeriod::lifetime ? own.lifetime_nanos : own.since_nanos;
-            for (auto* node : chain(own.key_id)) node->spent[index_of(period)].nanos += amount;
+    for (const auto& own : spend) {
+        const std::array<std::int64_t, 4> by_period = {own.day_nanos, own.week_nanos,
+                                                       own.month_nanos, own.lifetime_nanos};
+        for (auto* node : chain(own.key_id)) {
+            for (auto period : kBudgetPeriods) {
+                node->spent[index_of(period)].nanos += by_period[index_of(period)];
+            }
         }
-    };
-    add_up(day, BudgetPeriod::day);
-    add_up(week, BudgetPeriod::week);
-    add_up(month, BudgetPeriod::month);
-    add_up(day, BudgetPeriod::lifetime);
+    }
 }
 
 void KeyLimits::restore_hold(std::int64_t key_id, std::int64_t amount_nanos) {

@@ -74,9 +74,10 @@ void Ledger::reload(Store& store) {
     grant_expiries_.clear();
     const auto at = now();
     key_limits_.load(store.load_all_keys(),
-                     store.load_key_spend(period_start(BudgetPeriod::day, at)),
-                     store.load_key_spend(period_start(BudgetPeriod::week, at)),
-                     store.load_key_spend(period_start(BudgetPeriod::month, at)), at);
+                     store.load_key_spend(period_start(BudgetPeriod::day, at),
+                                          period_start(BudgetPeriod::week, at),
+                                          period_start(BudgetPeriod::month, at)),
+                     at);
     for (auto& a : store.load_accounts()) {
         auto& account = accounts_[a.id];
         account.name = a.name;

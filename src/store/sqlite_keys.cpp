@@ -77,14 +77,16 @@ std::optional<KeyRecord> SqliteStore::find_key(std::int64_t key_id) {
     return keys.front();
 }
 
-std::vector<KeySpendRecord> SqliteStore::load_key_spend(std::int64_t since_ms) {
+std::vector<KeySpendRecord> SqliteStore::load_key_spend(std::int64_t day_ms, std::int64_t week_ms,
+                                                        std::int64_t month_ms) {
     auto& q = prepare(
         "SELECT key_id, SUM(CASE WHEN created_at_ms >= ? THEN -amount_nanos ELSE 0 END), "
-        "SUM(-amount_nanos) FROM entries WHERE type = 'charge' AND key_id IS NOT NULL "
-        "GROUP BY key_id");
-    q.bind(1, since_ms);
+        "SUM(CASE WHEN created_at_ms >= ? THEN -amount_nanos ELSE 0 END), "
+        "SUM(CASE WHEN created_at_ms >= ? THEN -amount_nanos ELSE 0 END), SUM(-amount_nanos) "
+        "FROM entries WHERE type = 'charge' AND key_id IS NOT NULL GROUP BY key_id");
+    q.bind(1, day_ms).bind(2, week_ms).bind(3, month_ms);
     std::vector<KeySpendRecord> out;
-    while (q.step()) out.push_back({q.int64(0), q.int64(1), q.int64(2)});
+    while (q.step()) out.push_back({q.int64(0), q.int64(1), q.int64(2), q.int64(3), q.int64(4)});
     return out;
 }
 

@@ -57,11 +57,9 @@ struct KeyUsage {
 
 class KeyLimits {
   public:
-    // The tree as the store has it (every key, revoked ones too) and each key's own spend
-    // since the start of the current week and month (whichever is earlier) and in all.
-    // `starts` are the period starts the spend was summed from (day, week, month) at `now_ms`.
-    void load(const std::vector<KeyRecord>& keys, const std::vector<KeySpendRecord>& day,
-              const std::vector<KeySpendRecord>& week, const std::vector<KeySpendRecord>& month,
+    // The tree as the store has it (every key, revoked ones too) and each key's own spend in
+    // the day, week and month that contain `now_ms`, and in all.
+    void load(const std::vector<KeyRecord>& keys, const std::vector<KeySpendRecord>& spend,
               std::int64_t now_ms);
 
     // A hold a previous process left open (loaded with the store): counted as admitted with no

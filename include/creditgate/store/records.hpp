@@ -49,10 +49,13 @@ struct ProviderKeyRecord {
     std::int64_t created_at_ms = 0;
 };
 
-// Spend of one key (its own charges, not its sub-keys'), summed from a time on.
+// Spend of one key (its own charges, not its sub-keys'): since each of the current day, week
+// and month began, and in all.
 struct KeySpendRecord {
     std::int64_t key_id = 0;
-    std::int64_t since_nanos = 0;  // charges at or after `since`
+    std::int64_t day_nanos = 0;
+    std::int64_t week_nanos = 0;
+    std::int64_t month_nanos = 0;
     std::int64_t lifetime_nanos = 0;
 };
 

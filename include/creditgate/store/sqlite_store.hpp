@@ -45,7 +45,8 @@ class SqliteStore final : public Store {
     std::vector<KeyRecord> load_all_keys() override;
     std::vector<KeyRecord> list_keys(std::int64_t account_id) override;
     std::optional<KeyRecord> find_key(std::int64_t key_id) override;
-    std::vector<KeySpendRecord> load_key_spend(std::int64_t since_ms) override;
+    std::vector<KeySpendRecord> load_key_spend(std::int64_t day_ms, std::int64_t week_ms,
+                                               std::int64_t month_ms) override;
 
     std::int64_t insert_audit(const AuditRecord& record) override;
     std::vector<AuditRecord> list_audit(int limit, std::int64_t before_id,

@@ -45,9 +45,10 @@ class Store {
     virtual std::vector<KeyRecord> load_all_keys() = 0;
     virtual std::vector<KeyRecord> list_keys(std::int64_t account_id) = 0;
     virtual std::optional<KeyRecord> find_key(std::int64_t key_id) = 0;
-    // Each key's charges (their debits) at or after `since_ms`, and in all; keys with none
-    // are left out.
-    virtual std::vector<KeySpendRecord> load_key_spend(std::int64_t since_ms) = 0;
+    // Each key's charges (their debits) since each of the three times, and in all, in one
+    // scan; keys with none are left out.
+    virtual std::vector<KeySpendRecord> load_key_spend(std::int64_t day_ms, std::int64_t week_ms,
+                                                       std::int64_t month_ms) = 0;
 
     virtual std::int64_t insert_audit(const AuditRecord& record) = 0;
     // Newest first; ids < before_id when before_id > 0; one account's when account_id is set.

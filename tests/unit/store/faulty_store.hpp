@@ -71,8 +71,9 @@ class FaultyStore final : public Store {
     std::optional<KeyRecord> find_key(std::int64_t key_id) override {
         return inner_->find_key(key_id);
     }
-    std::vector<KeySpendRecord> load_key_spend(std::int64_t since_ms) override {
-        return inner_->load_key_spend(since_ms);
+    std::vector<KeySpendRecord> load_key_spend(std::int64_t day_ms, std::int64_t week_ms,
+                                               std::int64_t month_ms) override {
+        return inner_->load_key_spend(day_ms, week_ms, month_ms);
     }
     std::int64_t insert_audit(const AuditRecord& record) override {
         return inner_->insert_audit(record);
