@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "creditgate/errors/result_errors.hpp"
+#include "creditgate/validate/object_reader.hpp"
 
 namespace creditgate {
 
@@ -50,10 +51,10 @@ std::variant<std::string, ApiError> provider_key_from_body(std::string& body) {
         return api_error(ErrorCode::invalid_request,
                          "The request body must be a JSON object: {\"key\": \"...\"}.");
     }
-    for (const auto& [name, _] : json.items()) {
-        if (name != "key") {
-            return api_error(ErrorCode::invalid_request, "Unknown field '" + name + "'.", name);
-        }
+    try {
+        [[maybe_unused]] const validate::ObjectReader fields(json, "", {"key"});
+    } catch (const validate::FieldError& e) {  // an unknown field, with a suggestion
+        return api_error(ErrorCode::invalid_request, e.reason(), e.json_path());
     }
     auto field = json.find("key");
     if (field == json.end() || !field->is_string()) {
