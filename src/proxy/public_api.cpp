@@ -47,7 +47,8 @@ PublicApi::PublicApi(net::any_io_executor executor, const ConfigHolder& configs,
                      KeyRegistry& keys, ProviderKeyVault& provider_keys,
                      std::atomic<int>& in_flight, TlsContexts& tls)
     : context_{configs,  ledger, keys, provider_keys, ProviderPools(std::move(executor), tls),
-               in_flight} {
+               in_flight},
+      pages_(WebContext{configs, ledger, keys, provider_keys}) {
     using http::verb;
     router_
         .add(verb::get, "/healthz",
@@ -79,6 +80,9 @@ void PublicApi::handle(const std::shared_ptr<HttpSession>& session, Request&& re
     record.request_id = new_request_id();
     record.method = std::string(request.method_string());
     record.path = std::string(target_path(request.target()));
+    if (WebPages::owns(record.path)) {
+        return pages_.handle(session, request, record, client_of(*session, request));
+    }
     // Unknown paths are never forwarded: every route that reaches a provider is metered.
     if (auto error = router_.dispatch(request.method(), record.path, session, request, record)) {
         fail(session, record, *error);

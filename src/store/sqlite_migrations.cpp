@@ -161,6 +161,46 @@ CREATE TABLE provider_keys (
   PRIMARY KEY (account_id, provider)
 );
 )sql",
+    // v5: the consent flow (OAuth 2.0 clients and their authorization codes) and the user's
+    // pages (one-time sign-in links, browser sessions). Secrets are stored as SHA-256 only.
+    R"sql(
+CREATE TABLE oauth_clients (
+  client_id           TEXT PRIMARY KEY,
+  name                TEXT NOT NULL,
+  redirect_uris_json  TEXT NOT NULL,
+  logo                TEXT NOT NULL DEFAULT '',
+  created_at_ms       INTEGER NOT NULL
+);
+CREATE TABLE oauth_codes (
+  code_hash       TEXT PRIMARY KEY,
+  client_id       TEXT NOT NULL REFERENCES oauth_clients(client_id),
+  redirect_uri    TEXT NOT NULL,
+  code_challenge  TEXT NOT NULL,
+  account_id      INTEGER NOT NULL REFERENCES accounts(id),
+  parent_key_id   INTEGER REFERENCES api_keys(id),
+  scope_json      TEXT NOT NULL,
+  created_at_ms   INTEGER NOT NULL,
+  expires_at_ms   INTEGER NOT NULL,
+  used_at_ms      INTEGER,
+  key_id          INTEGER REFERENCES api_keys(id),
+  replayed_at_ms  INTEGER
+);
+CREATE TABLE sign_in_links (
+  token_hash     TEXT PRIMARY KEY,
+  account_id     INTEGER NOT NULL REFERENCES accounts(id),
+  created_at_ms  INTEGER NOT NULL,
+  expires_at_ms  INTEGER NOT NULL,
+  used_at_ms     INTEGER
+);
+CREATE TABLE web_sessions (
+  id_hash        TEXT PRIMARY KEY,
+  account_id     INTEGER NOT NULL REFERENCES accounts(id),
+  key_id         INTEGER REFERENCES api_keys(id),
+  created_at_ms  INTEGER NOT NULL,
+  expires_at_ms  INTEGER NOT NULL,
+  ended_at_ms    INTEGER
+);
+)sql",
 };
 static_assert(std::size(kMigrations) == SqliteStore::kSchemaVersion);
 

@@ -7,6 +7,7 @@
 #include "creditgate/observe/access_log.hpp"
 #include "creditgate/proxy/context.hpp"
 #include "creditgate/shapes/shape.hpp"
+#include "creditgate/web/web_pages.hpp"
 
 namespace creditgate {
 
@@ -89,6 +90,7 @@ class PublicApi final : public RequestHandler {
     std::shared_ptr<const Config> models_config_;
     std::string models_body_;
     Router<const SessionPtr&, Request&, AccessRecord&> router_;
+    WebPages pages_;  // sign-in, the consent flow, the account page
 };
 
 }  // namespace creditgate

@@ -59,6 +59,51 @@ struct KeySpendRecord {
     std::int64_t lifetime_nanos = 0;
 };
 
+// An app registered for the consent flow: an OAuth 2.0 public client (PKCE, no secret).
+struct OAuthClientRecord {
+    std::string client_id;
+    std::string name;
+    std::string redirect_uris_json;  // a JSON array of exact URIs
+    std::string logo;                // a data: URI, or empty
+    std::int64_t created_at_ms = 0;
+};
+
+// An authorization code (stored by its SHA-256): single use, short-lived, bound to its client,
+// redirect URI and PKCE challenge. The key issued for it is revoked if it is presented again.
+struct OAuthCodeRecord {
+    std::string code_hash;
+    std::string client_id;
+    std::string redirect_uri;
+    std::string code_challenge;  // S256: base64url of SHA-256 of the verifier
+    std::int64_t account_id = 0;
+    std::optional<std::int64_t> parent_key_id;  // the key the user signed in with, if any
+    std::string scope_json;                     // the key scope the user approved
+    std::int64_t created_at_ms = 0;
+    std::int64_t expires_at_ms = 0;
+    std::optional<std::int64_t> used_at_ms;
+    std::optional<std::int64_t> key_id;  // the key issued for it
+    std::optional<std::int64_t> replayed_at_ms;
+};
+
+// A one-time sign-in link an admin created for an account (stored by its SHA-256).
+struct SignInLinkRecord {
+    std::string token_hash;
+    std::int64_t account_id = 0;
+    std::int64_t created_at_ms = 0;
+    std::int64_t expires_at_ms = 0;
+    std::optional<std::int64_t> used_at_ms;
+};
+
+// A browser session on the user's pages (stored by the SHA-256 of the cookie's token).
+struct WebSessionRecord {
+    std::string id_hash;
+    std::int64_t account_id = 0;
+    std::optional<std::int64_t> key_id;  // signed in with this key; none: with a sign-in link
+    std::int64_t created_at_ms = 0;
+    std::int64_t expires_at_ms = 0;
+    std::optional<std::int64_t> ended_at_ms;
+};
+
 enum class HoldState { open, settled, voided, abandoned };
 
 struct HoldRecord {

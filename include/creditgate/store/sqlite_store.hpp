@@ -56,6 +56,22 @@ class SqliteStore final : public Store {
     bool delete_provider_key(std::int64_t account_id, const std::string& provider) override;
     std::vector<ProviderKeyRecord> load_provider_keys() override;
 
+    void insert_oauth_client(const OAuthClientRecord& client) override;
+    std::optional<OAuthClientRecord> find_oauth_client(const std::string& client_id) override;
+    std::vector<OAuthClientRecord> list_oauth_clients() override;
+    void insert_oauth_code(const OAuthCodeRecord& code) override;
+    std::optional<OAuthCodeRecord> find_oauth_code(const std::string& code_hash) override;
+    bool use_oauth_code(const std::string& code_hash, std::int64_t used_at_ms) override;
+    void set_oauth_code_key(const std::string& code_hash, std::int64_t key_id) override;
+    void mark_oauth_code_replayed(const std::string& code_hash,
+                                  std::int64_t replayed_at_ms) override;
+    void insert_sign_in_link(const SignInLinkRecord& link) override;
+    std::optional<SignInLinkRecord> use_sign_in_link(const std::string& token_hash,
+                                                     std::int64_t now_ms) override;
+    void insert_web_session(const WebSessionRecord& session) override;
+    std::optional<WebSessionRecord> find_web_session(const std::string& id_hash) override;
+    bool end_web_session(const std::string& id_hash, std::int64_t ended_at_ms) override;
+
     std::int64_t insert_hold(const HoldRecord& hold) override;
     void close_hold(std::int64_t hold_id, HoldState state, std::int64_t closed_at_ms) override;
     std::vector<HoldRecord> load_open_holds() override;
@@ -95,7 +111,7 @@ class SqliteStore final : public Store {
                                                 EntryGrouping grouping) override;
     std::vector<EntryRecord> list_balance_entries(const EntryWindow& window) override;
 
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
 
     class Statement;  // internal to src/store
 

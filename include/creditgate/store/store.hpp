@@ -60,6 +60,27 @@ class Store {
     virtual bool delete_provider_key(std::int64_t account_id, const std::string& provider) = 0;
     virtual std::vector<ProviderKeyRecord> load_provider_keys() = 0;
 
+    // The consent flow (OAuth 2.0 clients and codes) and the user's pages (sign-in links and
+    // browser sessions): sqlite_web.cpp.
+    virtual void insert_oauth_client(const OAuthClientRecord& client) = 0;
+    virtual std::optional<OAuthClientRecord> find_oauth_client(const std::string& client_id) = 0;
+    virtual std::vector<OAuthClientRecord> list_oauth_clients() = 0;
+    virtual void insert_oauth_code(const OAuthCodeRecord& code) = 0;
+    virtual std::optional<OAuthCodeRecord> find_oauth_code(const std::string& code_hash) = 0;
+    // Marks an unused code used; false when it was used already (or is unknown).
+    virtual bool use_oauth_code(const std::string& code_hash, std::int64_t used_at_ms) = 0;
+    virtual void set_oauth_code_key(const std::string& code_hash, std::int64_t key_id) = 0;
+    virtual void mark_oauth_code_replayed(const std::string& code_hash,
+                                          std::int64_t replayed_at_ms) = 0;
+    virtual void insert_sign_in_link(const SignInLinkRecord& link) = 0;
+    // Marks an unused link that has not expired at now_ms used, and returns it; else nullopt.
+    virtual std::optional<SignInLinkRecord> use_sign_in_link(const std::string& token_hash,
+                                                             std::int64_t now_ms) = 0;
+    virtual void insert_web_session(const WebSessionRecord& session) = 0;
+    virtual std::optional<WebSessionRecord> find_web_session(const std::string& id_hash) = 0;
+    // Ends a live session; false when there is none.
+    virtual bool end_web_session(const std::string& id_hash, std::int64_t ended_at_ms) = 0;
+
     // Writes the hold in its state: open, or already closed (at closed_at_ms) when the record
     // that closes it, with its entry, is in the same transaction (one row write instead of an
     // insert and an update).

@@ -92,6 +92,48 @@ class FaultyStore final : public Store {
         return inner_->load_provider_keys();
     }
 
+    void insert_oauth_client(const OAuthClientRecord& client) override {
+        inner_->insert_oauth_client(client);
+    }
+    std::optional<OAuthClientRecord> find_oauth_client(const std::string& client_id) override {
+        return inner_->find_oauth_client(client_id);
+    }
+    std::vector<OAuthClientRecord> list_oauth_clients() override {
+        return inner_->list_oauth_clients();
+    }
+    void insert_oauth_code(const OAuthCodeRecord& code) override {
+        inner_->insert_oauth_code(code);
+    }
+    std::optional<OAuthCodeRecord> find_oauth_code(const std::string& code_hash) override {
+        return inner_->find_oauth_code(code_hash);
+    }
+    bool use_oauth_code(const std::string& code_hash, std::int64_t used_at_ms) override {
+        return inner_->use_oauth_code(code_hash, used_at_ms);
+    }
+    void set_oauth_code_key(const std::string& code_hash, std::int64_t key_id) override {
+        inner_->set_oauth_code_key(code_hash, key_id);
+    }
+    void mark_oauth_code_replayed(const std::string& code_hash,
+                                  std::int64_t replayed_at_ms) override {
+        inner_->mark_oauth_code_replayed(code_hash, replayed_at_ms);
+    }
+    void insert_sign_in_link(const SignInLinkRecord& link) override {
+        inner_->insert_sign_in_link(link);
+    }
+    std::optional<SignInLinkRecord> use_sign_in_link(const std::string& token_hash,
+                                                     std::int64_t now_ms) override {
+        return inner_->use_sign_in_link(token_hash, now_ms);
+    }
+    void insert_web_session(const WebSessionRecord& session) override {
+        inner_->insert_web_session(session);
+    }
+    std::optional<WebSessionRecord> find_web_session(const std::string& id_hash) override {
+        return inner_->find_web_session(id_hash);
+    }
+    bool end_web_session(const std::string& id_hash, std::int64_t ended_at_ms) override {
+        return inner_->end_web_session(id_hash, ended_at_ms);
+    }
+
     std::int64_t insert_hold(const HoldRecord& hold) override {
         fail_if_due(Fault::insert_hold);
         return inner_->insert_hold(hold);
