@@ -70,7 +70,11 @@ AdminApi::AdminApi(const ConfigHolder& configs, Ledger& ledger, KeyRegistry& key
         .add(verb::put, "/admin/accounts/{id}/provider-keys/{name}",
              [this](const RouteIds& ids, CallPtr call) { put_provider_key(call, ids[0]); })
         .add(verb::delete_, "/admin/accounts/{id}/provider-keys/{name}",
-             [this](const RouteIds& ids, CallPtr call) { delete_provider_key(call, ids[0]); });
+             [this](const RouteIds& ids, CallPtr call) { delete_provider_key(call, ids[0]); })
+        .add(verb::post, "/admin/oauth/clients",
+             [this](const RouteIds&, CallPtr call) { create_oauth_client(call); })
+        .add(verb::get, "/admin/oauth/clients",
+             [this](const RouteIds&, CallPtr call) { list_oauth_clients(call); });
 }
 
 void AdminApi::handle(const std::shared_ptr<HttpSession>& session, Request&& request) {

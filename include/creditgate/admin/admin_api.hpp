@@ -49,6 +49,9 @@ class AdminApi final : public RequestHandler {
     void put_provider_key(const std::shared_ptr<Call>& call, std::int64_t account_id);
     void delete_provider_key(const std::shared_ptr<Call>& call, std::int64_t account_id);
     void list_provider_keys(const std::shared_ptr<Call>& call, std::int64_t account_id);
+    // Apps for the consent flow, OAuth 2.0 clients (admin_oauth_clients.cpp).
+    void create_oauth_client(const std::shared_ptr<Call>& call);
+    void list_oauth_clients(const std::shared_ptr<Call>& call);
     // POST /admin/reload (admin_reload.cpp).
     void reload(const std::shared_ptr<Call>& call);
 
