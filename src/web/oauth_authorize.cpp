@@ -49,8 +49,10 @@ void with_authorization(const WebContext& context, const WebPages::CallPtr& call
 
 void refuse_widening(const WebPages::CallPtr& call, const std::string& field,
                      const std::string& message) {
-    call->fail(api_error(ErrorCode::scope_too_wide,
-                         "'" + field + "': " + message + ". Nothing was issued.", field));
+    auto error = api_error(ErrorCode::scope_too_wide,
+                           "'" + field + "': " + message + ". Nothing was issued.", field);
+    error.status = http::status::bad_request;  // a form to correct, not a right the user lacks
+    call->fail(error);
 }
 
 // Issues the code for the approved scope and sends the browser back to the app with it.

@@ -1,5 +1,7 @@
 #include "oauth_authorize_request.hpp"
 
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 #include <boost/url/url.hpp>
 #include <nlohmann/json.hpp>
 
@@ -46,8 +48,16 @@ std::string redirect_with(
     const AuthorizeRequest& request,
     std::initializer_list<std::pair<std::string_view, std::string_view>> params) {
     boost::urls::url url(request.redirect_uri);  // registered, so it parses
-    for (const auto& [key, value] : params) url.params().append({key, value});
-    if (request.state) url.params().append({"state", *request.state});
+    // Everything but unreserved characters escaped: a '+' left bare would read as a space.
+    auto append = [&url](std::string_view key, std::string_view value) {
+        using boost::urls::encode;
+        using boost::urls::unreserved_chars;
+        url.encoded_params().append(
+            {boost::urls::pct_string_view(encode(key, unreserved_chars)),
+             boost::urls::pct_string_view(encode(value, unreserved_chars))});
+    };
+    for (const auto& [key, value] : params) append(key, value);
+    if (request.state) append("state", *request.state);
     return std::string(url.buffer());
 }
 
