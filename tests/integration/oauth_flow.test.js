@@ -296,6 +296,10 @@ describe('OAuth consent flow', { timeout: SUITE_TIMEOUT_MS }, () => {
     assertTokenError(await tokenCall(env.gateway, [...Object.entries(base), ['code', 'y']]), 'invalid_request');
     assertTokenError(await tokenCall(env.gateway, { ...base, client_id: 'app_unknown' }), 'invalid_client');
     assertTokenError(await tokenCall(env.gateway, base), 'invalid_grant');
+    const wrongMethod = await fetch(`${env.gateway.publicUrl}/oauth/token`);
+    assert.equal(wrongMethod.status, 405);
+    assert.equal(wrongMethod.headers.get('allow'), 'POST');
+    assert.equal((await wrongMethod.json()).error.code, 'method_not_allowed', 'JSON for the app, not a page');
   });
 
   test('plain or missing PKCE, a bad response_type or scope go back to the app with the error and the state', async () => {
