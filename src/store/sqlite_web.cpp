@@ -38,7 +38,7 @@ std::optional<OAuthClientRecord> SqliteStore::find_oauth_client(const std::strin
     q.bind(1, client_id);
     if (!q.step()) return std::nullopt;
     auto client = read_client(q);
-    q.finish();  // a row read: the statement must be reset before its next use
+    q.finish();  // one row: reset now, or the next bind of this cached statement fails
     return client;
 }
 
