@@ -69,16 +69,6 @@ void WebPages::with_session(const CallPtr& call, std::function<void(const Signed
         }));
 }
 
-std::string local_next(std::string_view next) {
-    // One leading slash, not two (//host is another site), no backslash (browsers read "/\" as
-    // "//"), nothing a header could be split with.
-    const bool local =
-        next.size() > 0 && next.size() <= 2048 && next[0] == '/' &&
-        (next.size() == 1 || (next[1] != '/' && next[1] != '\\')) &&
-        next.find_first_of(std::string_view("\r\n\t\0", 4)) == std::string_view::npos;
-    return local ? std::string(next) : std::string("/account");
-}
-
 std::string csrf_field(const std::string& csrf_token) {
     return "<input type=\"hidden\" name=\"csrf\" value=\"" + html_escape(csrf_token) + "\">";
 }
