@@ -122,7 +122,8 @@ async function consent(user, params = {}) {
 /** Approves on the consent page with the given choices; returns the reply and what was sent. */
 async function decide(user, { query, page }, choices = {}) {
   const form = new URLSearchParams();
-  for (const key of ['client_id', 'redirect_uri', 'response_type', 'code_challenge', 'code_challenge_method', 'scope']) {
+  // The hidden fields of the consent form, as the contract names them.
+  for (const key of ['client_id', 'redirect_uri', 'code_challenge', 'code_challenge_method', 'scope']) {
     form.append(key, query[key]);
   }
   if (query.state !== undefined) form.append('state', query.state);
