@@ -8,7 +8,10 @@
 
 namespace creditgate {
 
-std::optional<FormFields> FormFields::parse(std::string_view encoded) {
+std::optional<FormFields> FormFields::parse(std::string_view view) {
+    // Parsed from a terminated copy: Boost 1.81 decodes a param's last value past the end of
+    // the view it was given (up to a NUL), and a request target is not terminated.
+    const std::string encoded(view);
     auto parsed = boost::urls::parse_query(encoded);
     if (!parsed) return std::nullopt;
     boost::urls::encoding_opts options;
