@@ -65,7 +65,7 @@ describe('ledger backup while serving', { timeout: SUITE_TIMEOUT_MS }, () => {
       const [, written, bytes, schema, accounts, entries] = match;
       assert.equal(written, b.out);
       assert.equal(Number(bytes), fs.statSync(b.out).size);
-      assert.equal(Number(schema), 4, 'the schema version this binary writes');
+      assert.equal(Number(schema), 5, 'the schema version this binary writes');
       assert.equal(Number(accounts), 1);
       assert.ok(Number(entries) >= b.before.entries,
         `${b.out} holds ${entries} entries, but ${b.before.entries} were committed before it started`);
