@@ -19,9 +19,10 @@ constexpr std::int64_t kMinLinkLifetimeS = 60;
 constexpr std::int64_t kMaxLinkLifetimeS = 86'400;
 constexpr std::size_t kMaxNextLength = 2048;
 
-// Where links point: the public listener as configured (the admin request's Host names the
-// admin listener, not the one browsers reach).
+// Where links point: config public_url, else the public listener as configured (the admin request's
+// Host names the admin listener, not the one browsers reach).
 std::string public_base(const Config& config) {
+    if (!config.public_url.empty()) return config.public_url;
     const auto& host = config.listen.host;
     const bool v6 = host.find(':') != std::string::npos;
     return "http://" + (v6 ? "[" + host + "]" : host) + ":" + std::to_string(config.listen.port);

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <boost/algorithm/hex.hpp>
+#include <boost/url/parse.hpp>
 
 #include <algorithm>
 #include <cerrno>
@@ -528,15 +529,31 @@ std::optional<std::string> process_env(const std::string& name) {
 
 namespace {
 
+// An http(s) origin: scheme and host (and port), nothing after; a trailing "/" is dropped.
+std::string parse_public_url(const json& value) {
+    auto text = config_detail::require_non_empty_string(value, "public_url");
+    if (text.ends_with('/')) text.pop_back();
+    auto url = boost::urls::parse_absolute_uri(text);
+    if (!url || (url->scheme() != "https" && url->scheme() != "http") || !url->has_authority() ||
+        url->host().empty() || !url->encoded_path().empty() || url->has_query() ||
+        url->has_userinfo()) {
+        throw ConfigError("public_url",
+                          "expected an http(s) origin without a path, like "
+                          "\"https://api.example.com\"");
+    }
+    return text;
+}
+
 Config parse_document(std::string_view json_text, const EnvLookup& env) {
     const EnvLookup lookup = env ? env : EnvLookup(process_env);
     const json root = parse_json(json_text);
     const ObjectReader reader(
         root, "",
-        {"listen", "admin", "database", "ledger", "threads", "limits", "markup", "expose_cost",
-         "trusted_proxies", "providers", "models", "byok"});
+        {"listen", "public_url", "admin", "database", "ledger", "threads", "limits", "markup",
+         "expose_cost", "trusted_proxies", "providers", "models", "byok"});
     Config config;
     config.listen = parse_listen(reader.required("listen"), "listen");
+    if (const auto* url = reader.optional("public_url")) config.public_url = parse_public_url(*url);
     parse_admin(reader.required("admin"), lookup, config);
     check_listeners_distinct(config);
     if (const auto* database = reader.optional("database")) parse_database(*database, config);

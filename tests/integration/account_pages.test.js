@@ -19,7 +19,7 @@ const USAGE = { prompt: 12, completion: 7 };
 const ask = (model) => ({ model, messages: [{ role: 'user', content: 'hi' }] });
 
 describe('sign-in', { timeout: SUITE_TIMEOUT_MS }, () => {
-  const env = new TestEnv();
+  const env = new TestEnv({ configure(config) { config.public_url = 'https://pages.example'; } });
   let owner;  // {accountId, key, keyId}: the account's root key
 
   before(async () => {
@@ -78,6 +78,7 @@ describe('sign-in', { timeout: SUITE_TIMEOUT_MS }, () => {
   test('a sign-in link works once, through a page that does not use it up', async () => {
     const link = await signInLink(env.admin, owner.accountId, { expires_in_s: 120, next: '/account' });
     assert.match(link.json.expires_at, /^\d{4}-\d\d-\d\dT/);
+    assert.ok(link.json.url.startsWith('https://pages.example/sign-in/link?token='), link.json.url);
     const browser = new PageClient(env.gateway);
     const page = await browser.page(link.path);
     const page2 = await browser.page(link.path);  // a link preview GETs it too
@@ -227,7 +228,9 @@ describe('/account', { timeout: SUITE_TIMEOUT_MS }, () => {
     const older = first.text.match(/<a id="older" href="([^"]+)"/)?.[1];
     assert.match(older, /^\/account\?before=\d+$/);
     const second = await client.page(older);
-    assert.equal(rowsOf(second.text, 'request').length, 1);
+    const ids = (page) => rowsOf(page.text, 'request').map((row) => row.attr('data-entry-id')).join(',');
+    assert.equal(rowsOf(second.text, 'request').length, 1,
+      `${older}: first page ${ids(first)}; second page ${ids(second)}`);
     assert.doesNotMatch(second.text, /id="older"/);
   });
 

@@ -128,6 +128,9 @@ enum class CostExposure {
 
 struct Config {
     ListenAddress listen{"127.0.0.1", 8080};
+    // Where browsers reach the public listener ("https://api.example.com", no path), for links
+    // the server hands out (sign-in links); empty: http://<listen>.
+    std::string public_url;
     ListenAddress admin_listen{"127.0.0.1", 8081};
     std::vector<AdminToken> admin_tokens;  // admin.token_env (named "admin") or admin.tokens
     std::string sqlite_path = "var/creditgate.db";

@@ -135,6 +135,25 @@ TEST(ConfigParse, ByokNamesTheMasterKeyFileAndModelsMayBeByokOnly) {
     EXPECT_TRUE(config.models.at("gpt-4o-mini").byok_only);
 }
 
+TEST(ConfigParse, PublicUrlIsAnHttpOriginWithoutPath) {
+    json document = base_config();
+    EXPECT_EQ(parse(document).public_url, "");
+    document["public_url"] = "https://api.example.com/";
+    EXPECT_EQ(parse(document).public_url, "https://api.example.com");
+    document["public_url"] = "http://127.0.0.1:8080";
+    EXPECT_EQ(parse(document).public_url, "http://127.0.0.1:8080");
+    for (const char* bad : {"api.example.com", "ftp://api.example.com", "https://a.example/v1",
+                            "https://a.example?x=1", "https://user@a.example", ""}) {
+        document["public_url"] = bad;
+        try {
+            parse(document);
+            ADD_FAILURE() << bad << ": accepted";
+        } catch (const ConfigError& e) {
+            EXPECT_EQ(e.json_path(), "public_url") << bad;
+        }
+    }
+}
+
 TEST(ConfigParse, ByokMistakesNameTheirField) {
     struct Case {
         const char* why;

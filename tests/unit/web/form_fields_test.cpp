@@ -33,6 +33,18 @@ TEST(FormFields, AFieldGivenTwiceIsSeenWithBothValuesInOrder) {
     EXPECT_EQ(FormFields::parse("a=1&b=2")->first_duplicate(), std::nullopt);
 }
 
+TEST(FormFields, ReadsOnlyTheGivenTextNotWhatFollowsItInMemory) {
+    const std::string request_line = "/account?before=7 HTTP/1.1";
+    auto query = FormFields::from_target(std::string_view(request_line.data(), 17));
+    ASSERT_TRUE(query);
+    EXPECT_EQ(query->get("before"), "7");
+    const std::string escaped = "a=%41&b=c+dXYZ";
+    auto form = FormFields::parse(std::string_view(escaped.data(), 11));
+    ASSERT_TRUE(form);
+    EXPECT_EQ(form->get("a"), "A");
+    EXPECT_EQ(form->get("b"), "c d");
+}
+
 TEST(FormFields, ABadPercentEscapeIsRefused) {
     EXPECT_FALSE(FormFields::parse("key=%zz"));
     EXPECT_FALSE(FormFields::parse("key=%4"));
