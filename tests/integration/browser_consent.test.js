@@ -1,0 +1,129 @@
+// "Connect my account" in a real browser (issue 20): an app starts the OAuth flow with PKCE, the
+// user signs in on the consent page, narrows the models and the monthly cap, approves; the app's
+// key is exactly that narrow; the user then cuts the app off on /account.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import {
+  Browser, assertPageHeaders, assertSessionCookie, narrowAndApprove, recordRequests, saveScreenshot,
+  signIn, textsOf,
+} from '../harness/browser.js';
+import { addDemoModels, demoCallCost, demoChat } from '../harness/demo_models.js';
+import { assertNothingMoved, keyCall, ownKey } from '../harness/keys.js';
+import { OAuthApp, parseScope } from '../harness/oauth_app.js';
+import {
+  TestEnv, assertApiError, chat, formatCredits, parseCredits, SUITE_TIMEOUT_MS,
+} from '../harness/index.js';
+
+const APP_NAME = 'Note Taker';
+const PROPOSED = 'models:gpt-4o-mini,claude-* budget:month:5 expires:30d';
+// Two calls fit (each holds its quote, then is charged its cost); a third would pass it.
+const CAP = '0.03';
+const DAY_S = 86_400;
+
+describe('OAuth consent in Chromium', { timeout: SUITE_TIMEOUT_MS }, () => {
+  const env = new TestEnv({ configure: addDemoModels });
+  const browser = new Browser();
+  let app;
+  let user;
+
+  before(async () => {
+    await env.start();
+    await browser.start();
+    app = await OAuthApp.start(env.gateway);
+    await app.register(env.admin, APP_NAME);
+    user = await env.admin.fundedAccount('10');
+  });
+  after(async () => {
+    await browser.close();
+    await app?.stop();
+    await env.teardown();
+  });
+
+  test('an app gets a key narrowed on the consent page, limited to it, and revoked from /account', async () => {
+    const { charge, hold } = demoCallCost(env, 'gpt-4o-mini');
+    const cap = parseCredits(CAP);
+    assert.ok(charge.total + hold.total <= cap && cap < 2n * charge.total + hold.total,
+      `the cap must let exactly two calls through: [${formatCredits(charge.total + hold.total)}, ${
+        formatCredits(2n * charge.total + hold.total)})`);
+    const page = await browser.newPage();
+    const loaded = recordRequests(page);
+
+    // The app sends the browser to the consent page; signed out, it shows the app and a sign-in form.
+    const consent = await page.goto(app.connectUrl(PROPOSED));
+    assert.equal(consent.status(), 200);
+    assert.equal(new URL(page.url()).pathname, '/oauth/authorize');
+    assertPageHeaders(consent, 'consent page (signed out)');
+    assert.equal((await page.textContent('#app-name')).trim(), APP_NAME);
+    const proposal = await page.textContent('body');
+    for (const limit of ['gpt-4o-mini', 'claude-*']) assert.ok(proposal.includes(limit), `shows ${limit}`);
+
+    await signIn(page, user.key);
+    await assertSessionCookie(page);
+    assert.equal(new URL(page.url()).pathname, '/oauth/authorize', 'signing in returns to the consent page');
+    assert.equal((await page.textContent('#app-name')).trim(), APP_NAME);
+    for (const model of ['gpt-4o-mini', 'claude-*']) {
+      assert.ok(await page.isChecked(`input[name="model"][value="${model}"]`), `${model} is proposed, checked`);
+    }
+    assert.equal(parseCredits(await page.inputValue('input[name="budget_month"]')), parseCredits('5'));
+    assert.equal(Number(await page.inputValue('input[name="expires_in_days"]')), 30);
+
+    await page.uncheck('input[name="model"][value="claude-*"]');
+    await page.fill('input[name="budget_month"]', CAP);
+    await saveScreenshot(page, env.dir, 'consent.png', { publish: true });
+    await narrowAndApprove(page, app.redirectUri);
+    assert.ok(await page.isVisible('#app-connected'), `the app's callback: ${await page.textContent('body')}`);
+
+    // The callback got a code and the state it sent (it only knows its own states), and exchanged it.
+    assert.equal(app.callbacks.length, 1);
+    assert.ok(app.callbacks[0].code, JSON.stringify(app.callbacks[0]));
+    const [token] = app.tokenReplies;
+    assert.equal(token.status, 200, token.text);
+    assert.match(token.headers.get('cache-control') ?? '', /no-store/);
+    assert.equal(token.json.token_type.toLowerCase(), 'bearer');
+    assert.match(token.json.access_token, /^cg-/);
+    assert.ok(token.json.expires_in > 29 * DAY_S && token.json.expires_in <= 30 * DAY_S,
+      `expires_in ${token.json.expires_in}`);
+    const approved = parseScope(token.json.scope);
+    assert.equal(approved.models, 'gpt-4o-mini');
+    assert.equal(parseCredits(approved['budget:month']), cap);
+    assert.equal(approved.expires, '30d');
+
+    // The key is a sub-key of the signed-in key, named after the app, exactly as narrow.
+    const appKey = await ownKey(env.gateway, app.accessToken);
+    assert.equal(appKey.name, APP_NAME);
+    assert.equal(appKey.parent_id, user.keyId);
+    assert.deepEqual(appKey.models, ['gpt-4o-mini']);
+    assert.equal(parseCredits(appKey.budgets.month), cap);
+
+    for (let call = 1; call <= 2; call += 1) {
+      const reply = await chat(env.gateway, app.accessToken, demoChat('gpt-4o-mini'));
+      assert.equal(reply.status, 200, `call ${call} within the cap: ${reply.text}`);
+      await env.admin.waitForNoHold(user.accountId);
+    }
+    const over = await assertNothingMoved(env, user.accountId,
+      () => chat(env.gateway, app.accessToken, demoChat('gpt-4o-mini')));
+    assertApiError(over, 402, 'key_budget_exceeded');
+    const unchecked = await assertNothingMoved(env, user.accountId,
+      () => chat(env.gateway, app.accessToken, demoChat('claude-sonnet')));
+    assertApiError(unchecked, 403, 'model_not_allowed');
+
+    // The user finds the app's key on /account and revokes it there.
+    const account = await page.goto(`${env.gateway.publicUrl}/account`);
+    assert.equal(account.status(), 200);
+    assertPageHeaders(account, '/account');
+    const row = page.locator(`tr.key[data-key-id="${appKey.id}"]`);
+    assert.equal((await row.locator('td.name').textContent()).trim(), APP_NAME);
+    assert.ok((await textsOf(page, 'tr.key td.name')).includes('test key'), 'the signed-in key is listed too');
+    await saveScreenshot(page, env.dir, 'account-app-key.png');
+    await Promise.all([page.waitForNavigation(), row.locator('button.revoke').click()]);
+
+    assertApiError(await chat(env.gateway, app.accessToken, demoChat('gpt-4o-mini')), 401, 'invalid_api_key');
+    assert.equal((await keyCall(env.gateway, app.accessToken, 'GET', '/v1/key')).status, 401);
+    const owner = await chat(env.gateway, user.key, demoChat('claude-sonnet'));
+    assert.equal(owner.status, 200, `the user's own key still works: ${owner.text}`);
+
+    const foreign = loaded.filter((url) => ![env.gateway.publicUrl, app.origin, 'data:'].some((origin) => url.startsWith(origin)));
+    assert.deepEqual(foreign, [], 'the pages load nothing from elsewhere');
+  });
+});
