@@ -65,12 +65,18 @@ AdminApi::AdminApi(const ConfigHolder& configs, Ledger& ledger, KeyRegistry& key
              [this](const RouteIds& ids, CallPtr call) { revoke_key(call, ids[0]); })
         .add(verb::get, "/admin/audit", [this](const RouteIds&, CallPtr call) { list_audit(call); })
         .add(verb::post, "/admin/reload", [this](const RouteIds&, CallPtr call) { reload(call); })
+        .add(verb::post, "/admin/accounts/{id}/sign-in-links",
+             [this](const RouteIds& ids, CallPtr call) { create_sign_in_link(call, ids[0]); })
         .add(verb::get, "/admin/accounts/{id}/provider-keys",
              [this](const RouteIds& ids, CallPtr call) { list_provider_keys(call, ids[0]); })
         .add(verb::put, "/admin/accounts/{id}/provider-keys/{name}",
              [this](const RouteIds& ids, CallPtr call) { put_provider_key(call, ids[0]); })
         .add(verb::delete_, "/admin/accounts/{id}/provider-keys/{name}",
-             [this](const RouteIds& ids, CallPtr call) { delete_provider_key(call, ids[0]); });
+             [this](const RouteIds& ids, CallPtr call) { delete_provider_key(call, ids[0]); })
+        .add(verb::post, "/admin/oauth/clients",
+             [this](const RouteIds&, CallPtr call) { create_oauth_client(call); })
+        .add(verb::get, "/admin/oauth/clients",
+             [this](const RouteIds&, CallPtr call) { list_oauth_clients(call); });
 }
 
 void AdminApi::handle(const std::shared_ptr<HttpSession>& session, Request&& request) {

@@ -10,20 +10,24 @@
 
 namespace creditgate {
 
-std::string generate_api_key() {
+std::string random_token() {
     std::array<unsigned char, 32> random{};
     if (RAND_bytes(random.data(), static_cast<int>(random.size())) != 1) {
         throw std::runtime_error("RAND_bytes failed");
     }
     std::array<unsigned char, 64> encoded{};
     int length = EVP_EncodeBlock(encoded.data(), random.data(), static_cast<int>(random.size()));
-    std::string key(kKeyPrefix);
+    std::string token;
     for (int i = 0; i < length; ++i) {
         char c = static_cast<char>(encoded[static_cast<std::size_t>(i)]);
         if (c == '=') break;  // base64url without padding
-        key.push_back(c == '+' ? '-' : c == '/' ? '_' : c);
+        token.push_back(c == '+' ? '-' : c == '/' ? '_' : c);
     }
-    return key;
+    return token;
+}
+
+std::string generate_api_key() {
+    return std::string(kKeyPrefix) + random_token();
 }
 
 std::string sha256_hex(std::string_view text) {

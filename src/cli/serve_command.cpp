@@ -95,12 +95,13 @@ int serve(std::shared_ptr<const Config> config, const std::string& config_path) 
 
     std::atomic<int> in_flight{0};
     Server server(config->threads);
+    SignInThrottle sign_in_throttle;  // failed sign-ins per address, across the I/O threads
     std::vector<std::unique_ptr<PublicApi>> public_apis;
     std::vector<RequestHandler*> handlers;
     for (int i = 0; i < server.threads(); ++i) {
         public_apis.push_back(std::make_unique<PublicApi>(server.context(i).get_executor(), configs,
                                                           ledger, keys, provider_keys, in_flight,
-                                                          tls));
+                                                          tls, sign_in_throttle));
         handlers.push_back(public_apis.back().get());
     }
     // Signals and reloads are handled on the main thread, away from the I/O threads.

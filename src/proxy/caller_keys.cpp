@@ -5,7 +5,7 @@
 
 #include "creditgate/errors/result_errors.hpp"
 #include "creditgate/http/routing.hpp"
-#include "creditgate/proxy/key_admission.hpp"
+#include "creditgate/errors/key_admission.hpp"
 #include "creditgate/proxy/public_api.hpp"
 #include "creditgate/views/render_keys.hpp"
 

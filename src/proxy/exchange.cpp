@@ -12,7 +12,7 @@
 #include "creditgate/observe/invariant.hpp"
 #include "creditgate/pricing/decimal.hpp"
 #include "creditgate/proxy/header_policy.hpp"
-#include "creditgate/proxy/key_admission.hpp"
+#include "creditgate/errors/key_admission.hpp"
 #include "creditgate/proxy/own_key_errors.hpp"
 #include "creditgate/shapes/model_tokenizer.hpp"
 #include "creditgate/shapes/usage_cost.hpp"

@@ -3,9 +3,9 @@
 #include <nlohmann/json.hpp>
 
 #include "creditgate/auth/api_key.hpp"
+#include "creditgate/errors/key_admission.hpp"
 #include "creditgate/http/routing.hpp"
 #include "creditgate/proxy/exchange.hpp"
-#include "creditgate/proxy/key_admission.hpp"
 #include "creditgate/proxy/model_list.hpp"
 #include "creditgate/shapes/anthropic_errors.hpp"
 #include "creditgate/shapes/chat_shape.hpp"
@@ -45,10 +45,11 @@ auto PublicApi::route(IdHandler handler) {
 
 PublicApi::PublicApi(net::any_io_executor executor, const ConfigHolder& configs, Ledger& ledger,
                      KeyRegistry& keys, ProviderKeyVault& provider_keys,
-                     std::atomic<int>& in_flight, TlsContexts& tls)
+                     std::atomic<int>& in_flight, TlsContexts& tls,
+                     SignInThrottle& sign_in_throttle)
     : context_{configs,  ledger, keys, provider_keys, ProviderPools(std::move(executor), tls),
                in_flight},
-      pages_(WebContext{configs, ledger, keys, provider_keys}) {
+      pages_(WebContext{configs, ledger, keys, provider_keys, sign_in_throttle}) {
     using http::verb;
     router_
         .add(verb::get, "/healthz",

@@ -1,8 +1,13 @@
 #include "creditgate/web/web_pages.hpp"
 
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
+
+#include "page_call.hpp"
+
 namespace creditgate {
 
-WebPages::WebPages(WebContext context) : context_(context) {
+WebPages::WebPages(WebContext context) : context_(context), sessions_(context.ledger) {
     add_sign_in_routes(router_);
     add_account_routes(router_);
     add_oauth_routes(router_);
@@ -17,13 +22,60 @@ bool WebPages::owns(std::string_view path) {
 
 void WebPages::handle(const SessionPtr& session, Request& request, AccessRecord& record,
                       const boost::asio::ip::address& client) {
-    const Call call{session, request, record, client};
-    if (auto error = router_.dispatch(request.method(), record.path, call)) {
-        // TODO(web): an HTML error page for browsers; JSON for /oauth/token and /oauth/revoke.
-        record.status = static_cast<int>(error->status);
-        log_access(record);
-        session->reply_error(*error, record.request_id);
+    auto call =
+        std::make_shared<Call>(Call{session, std::move(request), std::move(record), client});
+    if (auto error = router_.dispatch(call->request.method(), call->record.path, call)) {
+        // TODO(web-oauth): JSON errors for /oauth/token and /oauth/revoke.
+        call->fail(*error);
     }
+}
+
+void WebPages::with_session(const CallPtr& call, std::function<void(const SignedIn&)> then) {
+    sessions_.current(
+        call->request,
+        call->on_session<SessionOutcome>([call, then = std::move(then)](SessionOutcome& outcome) {
+            if (!outcome.answered) {
+                return call->fail(
+                    api_error(ErrorCode::unavailable,
+                              "The service is unavailable; nothing was changed. Retry "
+                              "later."));
+            }
+            const bool is_get = call->request.method() == http::verb::get;
+            if (!outcome.signed_in) {
+                if (!is_get) {
+                    return call->fail(api_error(ErrorCode::invalid_api_key,
+                                                "You are signed out. Sign in again and retry."));
+                }
+                auto target = std::string(call->request.target());
+                return call->redirect("/sign-in?next=" +
+                                      boost::urls::encode(target, boost::urls::unreserved_chars));
+            }
+            if (!is_get) {
+                auto form = FormFields::parse(call->request.body());
+                if (!form || form->count("csrf") != 1 ||
+                    !same_secret(form->value_or_empty("csrf"), outcome.signed_in->csrf_token)) {
+                    return call->fail(
+                        api_error(ErrorCode::permission_denied,
+                                  "This form is out of date or did not come from this "
+                                  "site (CSRF check failed). Reload the page and retry."));
+                }
+            }
+            then(*outcome.signed_in);
+        }));
+}
+
+std::string local_next(std::string_view next) {
+    // One leading slash, not two (//host is another site), no backslash (browsers read "/\" as
+    // "//"), nothing a header could be split with.
+    const bool local =
+        next.size() > 0 && next.size() <= 2048 && next[0] == '/' &&
+        (next.size() == 1 || (next[1] != '/' && next[1] != '\\')) &&
+        next.find_first_of(std::string_view("\r\n\t\0", 4)) == std::string_view::npos;
+    return local ? std::string(next) : std::string("/account");
+}
+
+std::string csrf_field(const std::string& csrf_token) {
+    return "<input type=\"hidden\" name=\"csrf\" value=\"" + html_escape(csrf_token) + "\">";
 }
 
 }  // namespace creditgate

@@ -10,7 +10,10 @@ inline constexpr std::string_view kKeyPrefix = "cg-";
 inline constexpr std::size_t kDisplayPrefixLength = 10;  // "cg-" + 7 characters
 inline constexpr std::size_t kMaxPresentedKeyLength = 256;
 
-// "cg-" + base64url(32 random bytes). Throws std::runtime_error if the CSPRNG fails.
+// base64url (no padding) of 32 bytes from the CSPRNG: a secret for keys, session cookies, links
+// and codes. Throws std::runtime_error if the CSPRNG fails.
+std::string random_token();
+// "cg-" + random_token().
 std::string generate_api_key();
 
 // Lowercase hex SHA-256 of the text.

@@ -15,7 +15,7 @@ class PublicApi final : public RequestHandler {
   public:
     PublicApi(net::any_io_executor executor, const ConfigHolder& configs, Ledger& ledger,
               KeyRegistry& keys, ProviderKeyVault& provider_keys, std::atomic<int>& in_flight,
-              TlsContexts& tls);
+              TlsContexts& tls, SignInThrottle& sign_in_throttle);
 
     void handle(const std::shared_ptr<HttpSession>& session, Request&& request) override;
     // Shutdown: closes pooled idle connections; call once this thread's loop has stopped.

@@ -13,6 +13,8 @@
 #include "creditgate/http/session.hpp"
 #include "creditgate/ledger/ledger.hpp"
 #include "creditgate/observe/access_log.hpp"
+#include "creditgate/web/sign_in_throttle.hpp"
+#include "creditgate/web/web_sessions.hpp"
 
 namespace creditgate {
 
@@ -21,6 +23,7 @@ struct WebContext {
     Ledger& ledger;
     KeyRegistry& keys;
     ProviderKeyVault& provider_keys;
+    SignInThrottle& sign_in_throttle;  // shared by every I/O thread
 };
 
 class WebPages {
@@ -32,24 +35,27 @@ class WebPages {
     // Whether the path is one of ours: /oauth/..., /account..., /sign-in..., /sign-out.
     static bool owns(std::string_view path);
     // Answers the request (exactly one reply); `client` is the caller's address (trusted
-    // proxies applied), for the failed sign-in limit.
+    // proxies applied), for the failed sign-in limit and the cookie's Secure attribute.
     void handle(const SessionPtr& session, Request& request, AccessRecord& record,
                 const boost::asio::ip::address& client);
 
+    // One request in progress, shared by its asynchronous steps (src/web/page_call.hpp).
+    struct Call;
+    using CallPtr = std::shared_ptr<Call>;
+
   private:
-    struct Call {
-        SessionPtr session;
-        Request& request;
-        AccessRecord& record;
-        const boost::asio::ip::address& client;
-    };
-    using PageRouter = Router<const Call&>;
+    using PageRouter = Router<const CallPtr&>;
     // Each adds its own routes; each lives in the file its name says.
     void add_sign_in_routes(PageRouter& router);
     void add_account_routes(PageRouter& router);
     void add_oauth_routes(PageRouter& router);
 
+    // Runs `then` with the request's session; signed out: a GET is sent to sign in (and back),
+    // anything else gets the 401 page. A POST's `csrf` field must match (403 page otherwise).
+    void with_session(const CallPtr& call, std::function<void(const SignedIn&)> then);
+
     WebContext context_;
+    WebSessions sessions_;
     PageRouter router_;
 };
 

@@ -1,4 +1,4 @@
-#include "creditgate/proxy/key_admission.hpp"
+#include "creditgate/errors/key_admission.hpp"
 
 #include <string>
 
