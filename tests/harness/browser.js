@@ -34,7 +34,10 @@ export class Browser {
   async newPage(options = {}) {
     const context = await this.chromium.newContext(options);
     this.contexts.push(context);
-    return context.newPage();
+    const page = await context.newPage();
+    // A missing element fails in seconds, not playwright's default 30 s (ASan builds included).
+    page.setDefaultTimeout(15_000);
+    return page;
   }
 
   async close() {

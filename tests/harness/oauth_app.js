@@ -21,6 +21,7 @@ export class OAuthApp {
   constructor(gateway) {
     this.gateway = gateway;
     this.pending = new Map();  // state → PKCE verifier of a flow the app started
+    this.sentStates = [];  // every state the app sent, oldest first
     this.callbacks = [];  // every query its callback received
     this.tokenReplies = [];  // every /oauth/token reply
     this.server = http.createServer((req, res) => {
@@ -58,6 +59,7 @@ export class OAuthApp {
       // Characters a state may carry that a sloppy server could re-encode.
       const state = `st.${base64url(crypto.randomBytes(12))}~-_`;
       this.pending.set(state, verifier);
+      this.sentStates.push(state);
       const authorize = new URL('/oauth/authorize', this.gateway.publicUrl);
       authorize.search = new URLSearchParams({
         response_type: 'code',

@@ -126,4 +126,21 @@ describe('OAuth consent in Chromium', { timeout: SUITE_TIMEOUT_MS }, () => {
     const foreign = loaded.filter((url) => ![env.gateway.publicUrl, app.origin, 'data:'].some((origin) => url.startsWith(origin)));
     assert.deepEqual(foreign, [], 'the pages load nothing from elsewhere');
   });
+
+  test('Deny sends the app access_denied with its state, and issues no key', async () => {
+    const liveKeys = async () => (await env.admin.ok('GET', `/admin/accounts/${user.accountId}/keys`)).data
+      .filter((key) => key.revoked_at === null).map((key) => key.id);
+    const keysBefore = await liveKeys();
+    const page = await browser.newPage();
+    await page.goto(app.connectUrl('models:gpt-4o-mini'));
+    await signIn(page, user.key);
+    const callbacksBefore = app.callbacks.length;
+    await Promise.all([
+      page.waitForURL((url) => url.href.startsWith(`${app.redirectUri}?`)),
+      page.click('#deny'),
+    ]);
+    assert.deepEqual(app.callbacks.slice(callbacksBefore), [{ error: 'access_denied', state: app.sentStates.at(-1) }],
+      'the state comes back byte for byte, and no code');
+    assert.deepEqual(await liveKeys(), keysBefore, 'no key was issued');
+  });
 });
