@@ -55,7 +55,9 @@ export async function saveScreenshot(page, dir, name, { publish = false } = {}) 
   const file = path.join(dir, name);
   await page.screenshot({ path: file, fullPage: true });
   if (publish && process.env.CREDITGATE_SCREENSHOTS === '1') {
-    fs.copyFileSync(file, path.join(repoDir, 'docs', 'images', name));
+    const images = path.join(repoDir, 'docs', 'images');
+    fs.mkdirSync(images, { recursive: true });
+    fs.copyFileSync(file, path.join(images, name));
   }
   return file;
 }
