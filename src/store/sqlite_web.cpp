@@ -37,7 +37,9 @@ std::optional<OAuthClientRecord> SqliteStore::find_oauth_client(const std::strin
         "WHERE client_id = ?");
     q.bind(1, client_id);
     if (!q.step()) return std::nullopt;
-    return read_client(q);
+    auto client = read_client(q);
+    q.finish();  // one row: reset now, or the next bind of this cached statement fails
+    return client;
 }
 
 std::vector<OAuthClientRecord> SqliteStore::list_oauth_clients() {
@@ -71,18 +73,20 @@ std::optional<OAuthCodeRecord> SqliteStore::find_oauth_code(const std::string& c
     auto& q = prepare(sql.c_str());
     q.bind(1, code_hash);
     if (!q.step()) return std::nullopt;
-    return OAuthCodeRecord{q.text(0),
-                           q.text(1),
-                           q.text(2),
-                           q.text(3),
-                           q.int64(4),
-                           q.optional_int64(5),
-                           q.text(6),
-                           q.int64(7),
-                           q.int64(8),
-                           q.optional_int64(9),
-                           q.optional_int64(10),
-                           q.optional_int64(11)};
+    OAuthCodeRecord code{q.text(0),
+                         q.text(1),
+                         q.text(2),
+                         q.text(3),
+                         q.int64(4),
+                         q.optional_int64(5),
+                         q.text(6),
+                         q.int64(7),
+                         q.int64(8),
+                         q.optional_int64(9),
+                         q.optional_int64(10),
+                         q.optional_int64(11)};
+    q.finish();
+    return code;
 }
 
 bool SqliteStore::use_oauth_code(const std::string& code_hash, std::int64_t used_at_ms) {
@@ -135,7 +139,9 @@ std::optional<SignInLinkRecord> SqliteStore::use_sign_in_link(const std::string&
         "FROM sign_in_links WHERE token_hash = ?");
     q.bind(1, token_hash);
     if (!q.step()) return std::nullopt;
-    return SignInLinkRecord{q.text(0), q.int64(1), q.int64(2), q.int64(3), q.optional_int64(4)};
+    SignInLinkRecord link{q.text(0), q.int64(1), q.int64(2), q.int64(3), q.optional_int64(4)};
+    q.finish();
+    return link;
 }
 
 void SqliteStore::insert_web_session(const WebSessionRecord& session) {
@@ -156,8 +162,10 @@ std::optional<WebSessionRecord> SqliteStore::find_web_session(const std::string&
         "FROM web_sessions WHERE id_hash = ?");
     q.bind(1, id_hash);
     if (!q.step()) return std::nullopt;
-    return WebSessionRecord{q.text(0),  q.int64(1), q.optional_int64(2),
-                            q.int64(3), q.int64(4), q.optional_int64(5)};
+    WebSessionRecord session{q.text(0),  q.int64(1), q.optional_int64(2),
+                             q.int64(3), q.int64(4), q.optional_int64(5)};
+    q.finish();
+    return session;
 }
 
 bool SqliteStore::end_web_session(const std::string& id_hash, std::int64_t ended_at_ms) {

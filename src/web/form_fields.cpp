@@ -1,7 +1,6 @@
 #include "creditgate/web/form_fields.hpp"
 
-#include <boost/url/params_encoded_view.hpp>
-#include <boost/url/parse_query.hpp>
+#include <boost/url/pct_string_view.hpp>
 
 #include <algorithm>
 #include <set>
@@ -9,16 +8,22 @@
 namespace creditgate {
 
 std::optional<FormFields> FormFields::parse(std::string_view encoded) {
-    auto parsed = boost::urls::parse_query(encoded);
-    if (!parsed) return std::nullopt;
     boost::urls::encoding_opts options;
     options.space_as_plus = true;  // HTML forms encode a space as "+"
     FormFields form;
-    if (encoded.empty()) return form;
-    // Each piece decoded on its own: Boost 1.81's params_view with options is declared but not
-    // built into its library.
-    for (auto param : *parsed) {
-        form.fields_.emplace_back(param.key.decode(options), param.value.decode(options));
+    // Split here, each piece checked and decoded by Boost.URL: Boost 1.81's parse_query gives
+    // an empty last value ("...&scope=") the bytes that follow the text in memory.
+    for (std::size_t start = 0; start < encoded.size();) {
+        auto end = std::min(encoded.find('&', start), encoded.size());
+        const auto piece = encoded.substr(start, end - start);
+        start = end + 1;
+        if (piece.empty()) continue;
+        const auto equals = piece.find('=');
+        auto key = boost::urls::make_pct_string_view(piece.substr(0, equals));
+        auto value = boost::urls::make_pct_string_view(
+            equals == std::string_view::npos ? std::string_view() : piece.substr(equals + 1));
+        if (!key || !value) return std::nullopt;
+        form.fields_.emplace_back(key->decode(options), value->decode(options));
     }
     return form;
 }

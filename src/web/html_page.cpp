@@ -121,6 +121,16 @@ Response redirect_to(std::string location, const std::string& request_id, http::
     return reply;
 }
 
+std::string local_next(std::string_view next) {
+    // One leading slash, not two (//host is another site), no backslash (browsers read "/\" as
+    // "//"), nothing a header could be split with.
+    const bool local =
+        next.size() > 0 && next.size() <= 2048 && next[0] == '/' &&
+        (next.size() == 1 || (next[1] != '/' && next[1] != '\\')) &&
+        next.find_first_of(std::string_view("\r\n\t\0", 4)) == std::string_view::npos;
+    return local ? std::string(next) : std::string("/account");
+}
+
 Response html_error_page(const ApiError& error, const std::string& request_id) {
     auto reply = html_page(error.status, std::string(obsolete_reason(error.status)),
                            "<p id=\"error\" class=\"error\">" + html_escape(error.message) + "</p>",

@@ -62,7 +62,7 @@ void OAuthCodes::find_client(std::string client_id,
 }
 
 void OAuthCodes::issue(CodeGrant grant, Callback<std::optional<std::string>> done) {
-    auto code = std::make_shared<std::string>(random_code());
+    auto code = std::make_shared<std::string>(random_token());
     const auto at_ms = now_ms();
     OAuthCodeRecord record{sha256_hex(*code),
                            std::move(grant.client_id),
@@ -101,6 +101,10 @@ void OAuthCodes::exchange(TokenRequest request, Callback<TokenOutcome> done) {
                  r.outcome.result = TokenResult::invalid_grant;
                  r.outcome.description = std::move(why);
              };
+             if (!store.find_oauth_client(client_id)) {
+                 r.outcome = refusal(TokenResult::invalid_client, "The client is unknown.");
+                 return;
+             }
              const auto code = store.find_oauth_code(hash);
              const auto at_ms = now_ms();
              if (!code) return refuse("The code is unknown.");

@@ -32,7 +32,7 @@ struct TokenRequest {
     std::string client_id;
 };
 
-enum class TokenResult { ok, invalid_grant, unavailable };
+enum class TokenResult { ok, invalid_client, invalid_grant, unavailable };
 
 struct TokenOutcome {
     TokenResult result = TokenResult::unavailable;

@@ -53,10 +53,6 @@ struct WebPages::Call {
     }
 };
 
-// `next` when it is a path on this server ("/account", "/oauth/authorize?..."), else /account:
-// a sign-in never sends the browser to another site.
-std::string local_next(std::string_view next);
-
 // The hidden CSRF field every page form carries.
 std::string csrf_field(const std::string& csrf_token);
 

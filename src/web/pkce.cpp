@@ -2,7 +2,6 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/rand.h>
 
 #include <algorithm>
 #include <array>
@@ -57,14 +56,6 @@ bool verifier_matches(std::string_view verifier, std::string_view challenge) {
     const auto expected = s256_challenge(verifier);
     return challenge.size() == expected.size() &&
            CRYPTO_memcmp(challenge.data(), expected.data(), expected.size()) == 0;
-}
-
-std::string random_code() {
-    std::array<unsigned char, 32> random{};
-    if (RAND_bytes(random.data(), static_cast<int>(random.size())) != 1) {
-        throw std::runtime_error("RAND_bytes failed");
-    }
-    return base64url({reinterpret_cast<const char*>(random.data()), random.size()});
 }
 
 }  // namespace creditgate

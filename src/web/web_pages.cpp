@@ -3,6 +3,7 @@
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
+#include "creditgate/http/routing.hpp"
 #include "page_call.hpp"
 
 namespace creditgate {
@@ -25,7 +26,11 @@ void WebPages::handle(const SessionPtr& session, Request& request, AccessRecord&
     auto call =
         std::make_shared<Call>(Call{session, std::move(request), std::move(record), client});
     if (auto error = router_.dispatch(call->request.method(), call->record.path, call)) {
-        // TODO(web-oauth): JSON errors for /oauth/token and /oauth/revoke.
+        // The app's endpoints answer in JSON (a 405 with Allow), the pages in HTML.
+        if (call->record.path == "/oauth/token" || call->record.path == "/oauth/revoke") {
+            call->record.error_code = code_name(error->code);
+            return call->reply(error_response(*error, call->record.request_id, error->body()));
+        }
         call->fail(*error);
     }
 }
@@ -62,16 +67,6 @@ void WebPages::with_session(const CallPtr& call, std::function<void(const Signed
             }
             then(*outcome.signed_in);
         }));
-}
-
-std::string local_next(std::string_view next) {
-    // One leading slash, not two (//host is another site), no backslash (browsers read "/\" as
-    // "//"), nothing a header could be split with.
-    const bool local =
-        next.size() > 0 && next.size() <= 2048 && next[0] == '/' &&
-        (next.size() == 1 || (next[1] != '/' && next[1] != '\\')) &&
-        next.find_first_of(std::string_view("\r\n\t\0", 4)) == std::string_view::npos;
-    return local ? std::string(next) : std::string("/account");
 }
 
 std::string csrf_field(const std::string& csrf_token) {

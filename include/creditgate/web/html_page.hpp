@@ -28,6 +28,10 @@ Response html_page(http::status status, std::string_view title, std::string body
 Response redirect_to(std::string location, const std::string& request_id,
                      http::status status = http::status::see_other);
 
+// `next` when it is a path on this server ("/account", "/oauth/authorize?..."), else /account:
+// a sign-in never sends the browser to another site.
+std::string local_next(std::string_view next);
+
 // The error as a page: its status, its message in element id `error`, and Allow (405) or
 // Retry-After (429) as the error needs.
 Response html_error_page(const ApiError& error, const std::string& request_id);

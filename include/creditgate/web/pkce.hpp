@@ -15,7 +15,4 @@ std::string s256_challenge(std::string_view verifier);
 // Constant time in the challenge's content (CRYPTO_memcmp).
 bool verifier_matches(std::string_view verifier, std::string_view challenge);
 
-// base64url without padding of 32 bytes from the OS CSPRNG: an authorization code.
-std::string random_code();
-
 }  // namespace creditgate

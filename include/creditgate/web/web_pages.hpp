@@ -50,6 +50,14 @@ class WebPages {
     void add_account_routes(PageRouter& router);
     void add_oauth_routes(PageRouter& router);
 
+    // The account page and what its forms change (account_*.cpp).
+    void account_page(const CallPtr& call);
+    void revoke_key(const CallPtr& call, std::int64_t key_id);
+    void add_provider_key(const CallPtr& call);
+    void remove_provider_key(const CallPtr& call);
+    void new_pass_page(const CallPtr& call);
+    void create_pass(const CallPtr& call);
+
     // Runs `then` with the request's session; signed out: a GET is sent to sign in (and back),
     // anything else gets the 401 page. A POST's `csrf` field must match (403 page otherwise).
     void with_session(const CallPtr& call, std::function<void(const SignedIn&)> then);
