@@ -23,6 +23,7 @@ export class OAuthApp {
     this.pending = new Map();  // state → PKCE verifier of a flow the app started
     this.sentStates = [];  // every state the app sent, oldest first
     this.callbacks = [];  // every query its callback received
+    this.callbackReferers = [];  // the Referer header of each (undefined when none was sent)
     this.tokenReplies = [];  // every /oauth/token reply
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch((error) => { res.statusCode = 500; res.end(String(error)); });
@@ -76,6 +77,7 @@ export class OAuthApp {
     if (url.pathname === '/callback') {
       const query = Object.fromEntries(url.searchParams);
       this.callbacks.push(query);
+      this.callbackReferers.push(req.headers.referer);
       const verifier = this.pending.get(query.state);
       if (!query.code || verifier === undefined) {
         res.writeHead(400, { 'content-type': 'text/html' }).end('<p id="app-error">not connected</p>');

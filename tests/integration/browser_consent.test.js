@@ -77,6 +77,7 @@ describe('OAuth consent in Chromium', { timeout: SUITE_TIMEOUT_MS }, () => {
     // The callback got a code and the state it sent (it only knows its own states), and exchanged it.
     assert.equal(app.callbacks.length, 1);
     assert.ok(app.callbacks[0].code, JSON.stringify(app.callbacks[0]));
+    assert.equal(app.callbackReferers[0], undefined, 'Referrer-Policy: the browser tells the app nothing of the consent page');
     const [token] = app.tokenReplies;
     assert.equal(token.status, 200, token.text);
     assert.match(token.headers.get('cache-control') ?? '', /no-store/);
@@ -145,5 +146,16 @@ describe('OAuth consent in Chromium', { timeout: SUITE_TIMEOUT_MS }, () => {
     assert.equal(callbacks[0].state, app.sentStates.at(-1), 'the state comes back byte for byte');
     assert.equal(callbacks[0].code, undefined);
     assert.deepEqual(await liveKeys(), keysBefore, 'no key was issued');
+  });
+
+  test('the consent page refuses to be shown in a frame', async () => {
+    const page = await browser.newPage();
+    const consentUrl = (await fetch(app.connectUrl('models:gpt-4o-mini'), { redirect: 'manual' })).headers.get('location');
+    assert.ok(consentUrl?.startsWith(`${env.gateway.publicUrl}/oauth/authorize?`), consentUrl);
+    const framed = page.waitForResponse((response) => response.url() === consentUrl);
+    await page.setContent(`<iframe id="consent" src="${consentUrl.replaceAll('&', '&amp;')}"></iframe>`);
+    assert.equal((await framed).status(), 200, 'the page was served');
+    const frame = page.frames().find((candidate) => candidate !== page.mainFrame());
+    assert.equal(await frame.locator('#app-name').count(), 0, 'Chromium did not render it in the frame');
   });
 });
