@@ -53,6 +53,17 @@ export class OAuthApp {
     return reply.json.access_token;
   }
 
+  /** Gives the access token back (POST /oauth/revoke, RFC 7009); returns the reply. */
+  revoke() {
+    return request(`${this.gateway.publicUrl}/oauth/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        token: this.accessToken, token_type_hint: 'access_token', client_id: this.client.client_id,
+      }).toString(),
+    });
+  }
+
   async handle(req, res) {
     const url = new URL(req.url, this.origin);
     if (url.pathname === '/connect') {

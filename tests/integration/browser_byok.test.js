@@ -111,6 +111,10 @@ describe('bring your own key, then connect an app, in Chromium', { timeout: SUIT
     assert.equal(await page.locator('svg#spend-chart rect.bar[data-model="gpt-4o-mini"]').count(), 1);
     await saveScreenshot(page, env.dir, 'account.png', { publish: true });
 
+    const revoked = await app.revoke();
+    assert.equal(revoked.status, 200, revoked.text);
+    assertApiError(await chat(env.gateway, app.accessToken, demoChat('gpt-4o-mini')), 401, 'invalid_api_key');
+
     const foreign = loaded.filter((url) => ![env.gateway.publicUrl, app.origin, 'data:'].some((origin) => url.startsWith(origin)));
     assert.deepEqual(foreign, [], 'the pages load nothing from elsewhere');
   });

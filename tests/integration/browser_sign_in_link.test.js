@@ -1,6 +1,6 @@
 // Signing in with a one-time link an operator created, in a real browser (issue 20): the user
-// holds no key at all; an app connected then gets a root-level key of the account. Sign out ends
-// the session, and the link does not work twice.
+// holds no key at all; an app connected then gets a root-level key of the account, which the app
+// can give back with /oauth/revoke. Sign out ends the session, and the link does not work twice.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
@@ -8,7 +8,7 @@ import { Browser, narrowAndApprove } from '../harness/browser.js';
 import { addDemoModels, demoChat } from '../harness/demo_models.js';
 import { ownKey } from '../harness/keys.js';
 import { OAuthApp } from '../harness/oauth_app.js';
-import { TestEnv, chat, SUITE_TIMEOUT_MS } from '../harness/index.js';
+import { TestEnv, assertApiError, chat, SUITE_TIMEOUT_MS } from '../harness/index.js';
 
 /** Opens a sign-in link's page and presses Continue; returns the response it lands on. */
 async function followLink(page, gateway, url) {
@@ -64,5 +64,10 @@ describe('sign-in link in Chromium', { timeout: SUITE_TIMEOUT_MS }, () => {
     assert.ok(again.status() >= 400, `a used link must not sign in again: ${again.status()}`);
     await page.goto(`${env.gateway.publicUrl}/account`);
     assert.equal(new URL(page.url()).pathname, '/sign-in');
+
+    // The app gives its key back (RFC 7009): a root-level key issued to an app is revoked too.
+    const revoked = await app.revoke();
+    assert.equal(revoked.status, 200, revoked.text);
+    assertApiError(await chat(env.gateway, app.accessToken, demoChat('gpt-4o-mini')), 401, 'invalid_api_key');
   });
 });
