@@ -2,9 +2,6 @@
 // POST /oauth/authorize: the user's decision. Approve narrows what the app proposed (never
 // widens it, nor the signing-in key), stores a code and sends the browser back to the app with
 // it; Deny sends it back with access_denied. Both keep the app's state byte for byte.
-#include <boost/url/encode.hpp>
-#include <boost/url/rfc/unreserved_chars.hpp>
-
 #include "oauth_authorize_request.hpp"
 #include "oauth_codes.hpp"
 #include "oauth_consent_html.hpp"

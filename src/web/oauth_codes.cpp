@@ -159,8 +159,11 @@ void OAuthCodes::exchange(TokenRequest request, Callback<TokenOutcome> done) {
                  return done(std::move(redemption->outcome));
              }
              if (redemption->key_to_revoke) {
-                 keys_.revoke(*redemption->key_to_revoke, actor_of(redemption->client_id),
-                              [](KeyChange) {});
+                 // Answered once the key is revoked: the app's next call is refused.
+                 return keys_.revoke(*redemption->key_to_revoke, actor_of(redemption->client_id),
+                                     [redemption, done = std::move(done)](KeyChange) mutable {
+                                         done(std::move(redemption->outcome));
+                                     });
              }
              if (redemption->outcome.result != TokenResult::ok) {
                  return done(std::move(redemption->outcome));
@@ -204,12 +207,14 @@ void OAuthCodes::record_key(std::shared_ptr<Redemption> redemption, CreatedKey c
          },
          [this, redemption, key_id, done = std::move(done)](bool committed) mutable {
              if (committed && !redemption->replayed) return done(std::move(redemption->outcome));
-             // Unlinked (the store failed) or replayed: the key must not outlive this
-             // reply.
-             keys_.revoke(key_id, actor_of(redemption->client_id), [](KeyChange) {});
-             done(committed ? refusal(TokenResult::invalid_grant,
-                                      "The code was used twice; the key issued for it is revoked.")
-                            : refusal(TokenResult::unavailable, "The store is unavailable."));
+             // Unlinked (the store failed) or replayed: the key is revoked before the reply.
+             auto outcome =
+                 committed ? refusal(TokenResult::invalid_grant,
+                                     "The code was used twice; the key issued for it is revoked.")
+                           : refusal(TokenResult::unavailable, "The store is unavailable.");
+             keys_.revoke(key_id, actor_of(redemption->client_id),
+                          [outcome = std::move(outcome), done = std::move(done)](
+                              KeyChange) mutable { done(std::move(outcome)); });
          }});
 }
 
