@@ -3,6 +3,7 @@
 // key is exactly that narrow; the user then cuts the app off on /account.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 
 import {
   Browser, assertPageHeaders, assertSessionCookie, narrowAndApprove, recordRequests, saveScreenshot,
@@ -157,5 +158,49 @@ describe('OAuth consent in Chromium', { timeout: SUITE_TIMEOUT_MS }, () => {
     assert.equal((await framed).status(), 200, 'the page was served');
     const frame = page.frames().find((candidate) => candidate !== page.mainFrame());
     assert.equal(await frame.locator('#app-name').count(), 0, 'Chromium did not render it in the frame');
+  });
+
+  test('an approval forged on another page of the same site is refused for want of the CSRF token', async () => {
+    // 127.0.0.1 on another port is the same site: the SameSite=Lax cookie goes along with a POST
+    // from there, so only the form's CSRF token tells the user's approval from a forged one.
+    const consentFields = async (page) => page.locator('#approve').evaluate((button) => [...button.form.elements]
+      .filter((element) => element.type === 'hidden').map((element) => [element.name, element.value]));
+    const attacker = await browser.newPage();
+    await attacker.goto(app.connectUrl('models:gpt-4o-mini'));
+    await signIn(attacker, (await env.admin.fundedAccount('1')).key);
+    const attackerFields = await consentFields(attacker);
+    const victim = await browser.newPage();
+    await victim.goto(app.connectUrl('models:gpt-4o-mini'));
+    await signIn(victim, user.key);
+    const victimFields = await consentFields(victim);
+    assert.ok(victimFields.some(([name]) => name === 'csrf'), 'the consent form carries a csrf field');
+
+    let forgedHtml = '';
+    const forger = http.createServer((req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(forgedHtml));
+    await new Promise((resolve) => forger.listen(0, '127.0.0.1', resolve));
+    const submitForged = async (fields) => {
+      const inputs = [...fields, ['model', 'gpt-4o-mini']]
+        .map(([name, value]) => `<input type="hidden" name="${name}" value="${value.replaceAll('&', '&amp;').replaceAll('"', '&quot;')}">`)
+        .join('');
+      forgedHtml = `<form method="post" action="${env.gateway.publicUrl}/oauth/authorize">${inputs
+      }<button id="forged" name="decision" value="approve">Win a prize</button></form>`;
+      await victim.goto(`http://127.0.0.1:${forger.address().port}/`);
+      const [response] = await Promise.all([victim.waitForNavigation(), victim.click('#forged')]);
+      return response;
+    };
+    try {
+      const callbacksBefore = app.callbacks.length;
+      const withoutToken = await submitForged(attackerFields.filter(([name]) => name !== 'csrf'));
+      assert.ok(withoutToken.status() >= 400, `no csrf field: ${withoutToken.status()}`);
+      const attackersToken = await submitForged(attackerFields);
+      assert.ok(attackersToken.status() >= 400, `another session's csrf token: ${attackersToken.status()}`);
+      assert.equal(app.callbacks.length, callbacksBefore, 'no code was sent to the app');
+      // The control: the same forged page with the victim's own token is accepted (the cookie did go along).
+      await submitForged(victimFields);
+      assert.ok(victim.url().startsWith(`${app.redirectUri}?code=`), victim.url());
+    } finally {
+      forger.closeAllConnections();
+      await new Promise((resolve) => forger.close(resolve));
+    }
   });
 });
