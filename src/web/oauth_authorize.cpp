@@ -2,8 +2,8 @@
 // POST /oauth/authorize: the user's decision. Approve narrows what the app proposed (never
 // widens it, nor the signing-in key), stores a code and sends the browser back to the app with
 // it; Deny sends it back with access_denied. Both keep the app's state byte for byte.
+#include "creditgate/web/oauth_codes.hpp"
 #include "oauth_authorize_request.hpp"
-#include "oauth_codes.hpp"
 #include "oauth_consent_html.hpp"
 #include "oauth_endpoints.hpp"
 #include "page_call.hpp"
@@ -14,17 +14,19 @@ namespace {
 
 constexpr std::string_view kTitle = "Connect an app";
 
-// Reads and checks the request's parameters (the query, or the form's hidden fields), finds
-// its client, and runs `then` with a valid request; answers the error page or the error
+// Reads and checks the request's parameters (the query, or the consent form's hidden fields),
+// finds its client, and runs `then` with a valid request; answers the error page or the error
 // redirect otherwise.
 void with_authorization(const WebContext& context, const WebPages::CallPtr& call,
-                        std::optional<FormFields> fields,
+                        std::optional<FormFields> fields, bool consent_form,
                         std::function<void(const ValidAuthorization&, const FormFields&)> then) {
     if (!fields) {
         return call->fail(api_error(ErrorCode::invalid_request, "The request could not be read."));
     }
     auto request = read_authorize_request(*fields);
     if (auto* error = std::get_if<ApiError>(&request)) return call->fail(*error);
+    // The form answers a request whose page was shown for response_type=code only.
+    if (consent_form) std::get<AuthorizeRequest>(request).response_type = "code";
     auto client_id = std::get<AuthorizeRequest>(request).client_id;
     OAuthCodes(context.ledger, context.keys)
         .find_client(std::move(client_id),
@@ -85,7 +87,7 @@ void approve(const WebContext& context, const WebPages::CallPtr& call,
 void oauth_consent_page(const WebContext& context, const WebPages::CallPtr& call,
                         const std::optional<SignedIn>& signed_in) {
     with_authorization(
-        context, call, FormFields::from_target(call->request.target()),
+        context, call, FormFields::from_target(call->request.target()), false,
         [call, signed_in](const ValidAuthorization& authorization, const FormFields&) {
             auto html = consent_summary_html(authorization);
             if (!signed_in) {
@@ -101,7 +103,7 @@ void oauth_consent_page(const WebContext& context, const WebPages::CallPtr& call
 void oauth_decision(const WebContext& context, const WebPages::CallPtr& call,
                     const SignedIn& signed_in) {
     with_authorization(
-        context, call, FormFields::parse(call->request.body()),
+        context, call, FormFields::parse(call->request.body()), true,
         [&context, call, signed_in](const ValidAuthorization& authorization,
                                     const FormFields& form) {
             const auto decision = form.value_or_empty("decision");

@@ -1,4 +1,4 @@
-#include "oauth_codes.hpp"
+#include "creditgate/web/oauth_codes.hpp"
 
 #include <nlohmann/json.hpp>
 

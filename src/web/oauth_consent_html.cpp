@@ -77,7 +77,6 @@ std::string consent_form_html(const ValidAuthorization& authorization,
     const auto& proposed = authorization.proposed;
     std::string html = "<section><form method=\"post\" action=\"/oauth/authorize\">";
     html += hidden("client_id", request.client_id) + hidden("redirect_uri", request.redirect_uri) +
-            hidden("response_type", request.response_type) +
             hidden("code_challenge", request.code_challenge) +
             hidden("code_challenge_method", request.code_challenge_method) +
             hidden("scope", request.scope) + csrf_field(csrf_token);

@@ -1,6 +1,7 @@
-// POST /oauth/revoke (RFC 7009): `token` is a key an app was given. The answer is 200 whether or
-// not the token was known (§2.2), so the endpoint tells nobody which keys exist. Only sub-keys
-// are revoked here: an account's root key is the admin's to revoke.
+// POST /oauth/revoke (RFC 7009): `token` is a key an app was given (a sub-key, or a root-level
+// key when the user signed in by link); it is revoked with every key below it. Whoever holds a
+// key may give it up. The answer is 200 whether or not the token was known (§2.2), so the
+// endpoint tells nobody which keys exist.
 #include "creditgate/http/routing.hpp"
 #include "oauth_endpoints.hpp"
 #include "page_call.hpp"
@@ -24,7 +25,7 @@ void oauth_revoke(const WebContext& context, const WebPages::CallPtr& call) {
         call->reply(std::move(reply));
     };
     const auto key = context.keys.find(form->value_or_empty("token"));
-    if (!key || !key->key->record.parent_id) return done();
+    if (!key) return done();
     call->record.account_id = key->account_id;
     call->record.key_id = key->key_id;
     // Answered once the revocation is made, so the app's next call is refused.

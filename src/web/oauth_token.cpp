@@ -4,8 +4,8 @@
 #include <nlohmann/json.hpp>
 
 #include "creditgate/http/routing.hpp"
+#include "creditgate/web/oauth_codes.hpp"
 #include "creditgate/web/pkce.hpp"
-#include "oauth_codes.hpp"
 #include "oauth_endpoints.hpp"
 #include "page_call.hpp"
 

@@ -122,7 +122,8 @@ async function consent(user, params = {}) {
 /** Approves on the consent page with the given choices; returns the reply and what was sent. */
 async function decide(user, { query, page }, choices = {}) {
   const form = new URLSearchParams();
-  for (const key of ['client_id', 'redirect_uri', 'response_type', 'code_challenge', 'code_challenge_method', 'scope']) {
+  // The hidden fields of the consent form, as the contract names them.
+  for (const key of ['client_id', 'redirect_uri', 'code_challenge', 'code_challenge_method', 'scope']) {
     form.append(key, query[key]);
   }
   if (query.state !== undefined) form.append('state', query.state);
@@ -235,6 +236,32 @@ describe('OAuth consent flow', { timeout: SUITE_TIMEOUT_MS }, () => {
       body: new URLSearchParams({ token: 'cg-nothing-of-ours' }).toString(),
     });
     assert.equal(unknown.status, 200, 'RFC 7009: unknown tokens are answered 200 too');
+  });
+
+  test('signed in by a one-time link, the app gets a root-level key with the approved limits, and can give it back', async () => {
+    const account = await env.admin.createAccount();
+    await env.admin.topUpOk(account.id, '5');
+    const link = await env.admin.ok('POST', `/admin/accounts/${account.id}/sign-in-links`, { body: {} }, 201);
+    const token = new URL(link.url).searchParams.get('token');
+    const client = await env.admin.ok('POST', '/admin/oauth/clients',
+      { body: { name: 'Test <App> & Co', redirect_uris: [REDIRECT_URI] } }, 201);
+    const browser = new Browser(env.gateway.publicUrl);
+    assert.equal((await browser.go('/sign-in/link', { method: 'POST', form: { token, next: '/account' } })).status, 303);
+    const user = { accountId: account.id, client, browser };
+    const { token: reply } = await connect(env, user, 'models:mock-fixed', { models: ['mock-fixed'] });
+    assert.equal(reply.status, 200, JSON.stringify(reply.json));
+    const keys = await env.admin.ok('GET', `/admin/accounts/${account.id}/keys`);
+    assert.equal(keys.data.length, 1);
+    assert.equal(keys.data[0].parent_id, null);
+    assert.deepEqual(keys.data[0].models, ['mock-fixed']);
+    const key = reply.json.access_token;
+    assert.equal((await chat(env.gateway, key, HELLO)).status, 200);
+    const revoked = await fetch(`${env.gateway.publicUrl}/oauth/revoke`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: key, client_id: client.client_id }).toString(),
+    });
+    assert.equal(revoked.status, 200);
+    assertApiError(await chat(env.gateway, key, HELLO), 401, 'invalid_api_key');
   });
 
   test('a second use of a code fails and revokes the key issued from it', async () => {

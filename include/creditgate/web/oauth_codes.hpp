@@ -1,5 +1,5 @@
 #pragma once
-// Internal to web: authorization codes on the ledger's writer queue (like KeyRegistry's reads):
+// Authorization codes on the ledger's writer queue (like KeyRegistry's reads):
 // issuing one when the user approves, and exchanging one for a key. A code is stored by its
 // SHA-256, used once, and a second use revokes the key issued from it, also when the second use
 // races the first (see exchange()).
