@@ -29,6 +29,9 @@ describe('bring your own key, then connect an app, in Chromium', { timeout: SUIT
     configure(config) {
       config.byok = { master_key_file: masterFile };
       addDemoModels(config);
+      // The screenshot's provider list: just the mock, without the harness's unreachable one.
+      delete config.providers.dead;
+      delete config.models['dead-model'];
     },
   });
   const browser = new Browser();
