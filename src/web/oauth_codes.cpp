@@ -51,7 +51,7 @@ struct OAuthCodes::Redemption {
 };
 
 void OAuthCodes::find_client(std::string client_id,
-                             Callback<std::optional<OAuthClientRecord>> done) {
+                             Callback<std::optional<OAuthClientRecord>> done) const {
     auto client = std::make_shared<std::optional<OAuthClientRecord>>();
     ledger_.submit({[client, client_id = std::move(client_id)](Store& store) {
                         *client = store.find_oauth_client(client_id);
@@ -61,7 +61,7 @@ void OAuthCodes::find_client(std::string client_id,
                     }});
 }
 
-void OAuthCodes::issue(CodeGrant grant, Callback<std::optional<std::string>> done) {
+void OAuthCodes::issue(CodeGrant grant, Callback<std::optional<std::string>> done) const {
     auto code = std::make_shared<std::string>(random_token());
     const auto at_ms = now_ms();
     OAuthCodeRecord record{sha256_hex(*code),
@@ -85,7 +85,7 @@ void OAuthCodes::issue(CodeGrant grant, Callback<std::optional<std::string>> don
 
 // Every check and the code's use happen in one writer job: two exchanges of one code are
 // serialised there, and exactly one of them finds it unused.
-void OAuthCodes::exchange(TokenRequest request, Callback<TokenOutcome> done) {
+void OAuthCodes::exchange(TokenRequest request, Callback<TokenOutcome> done) const {
     auto redemption = std::make_shared<Redemption>();
     redemption->code_hash = sha256_hex(request.code);
     redemption->client_id = request.client_id;
@@ -152,7 +152,7 @@ void OAuthCodes::exchange(TokenRequest request, Callback<TokenOutcome> done) {
              }
              r.outcome.result = TokenResult::ok;
          },
-         [this, redemption, done = std::move(done)](bool committed) mutable {
+         [self = *this, redemption, done = std::move(done)](bool committed) mutable {
              if (!committed) {
                  redemption->outcome =
                      refusal(TokenResult::unavailable, "The store is unavailable.");
@@ -160,26 +160,27 @@ void OAuthCodes::exchange(TokenRequest request, Callback<TokenOutcome> done) {
              }
              if (redemption->key_to_revoke) {
                  // Answered once the key is revoked: the app's next call is refused.
-                 return keys_.revoke(*redemption->key_to_revoke, actor_of(redemption->client_id),
-                                     [redemption, done = std::move(done)](KeyChange) mutable {
-                                         done(std::move(redemption->outcome));
-                                     });
+                 return self.keys_.revoke(*redemption->key_to_revoke,
+                                          actor_of(redemption->client_id),
+                                          [redemption, done = std::move(done)](KeyChange) mutable {
+                                              done(std::move(redemption->outcome));
+                                          });
              }
              if (redemption->outcome.result != TokenResult::ok) {
                  return done(std::move(redemption->outcome));
              }
-             mint(std::move(redemption), std::move(done));
+             self.mint(std::move(redemption), std::move(done));
          }});
 }
 
-void OAuthCodes::mint(std::shared_ptr<Redemption> redemption, Callback<TokenOutcome> done) {
+void OAuthCodes::mint(std::shared_ptr<Redemption> redemption, Callback<TokenOutcome> done) const {
     const auto account_id = redemption->account_id;
     const auto parent = redemption->parent_key_id;
     auto scope = redemption->key_scope;
     const auto actor = actor_of(redemption->client_id);
     keys_.create(
         account_id, parent, std::move(scope), actor,
-        [this, redemption = std::move(redemption),
+        [self = *this, redemption = std::move(redemption),
          done = std::move(done)](CreatedKey created) mutable {
             if (created.result == AuthResult::unavailable) {
                 return done(refusal(TokenResult::unavailable, "The store is unavailable."));
@@ -189,14 +190,14 @@ void OAuthCodes::mint(std::shared_ptr<Redemption> redemption, Callback<TokenOutc
                                     "No key could be issued: the account has too many "
                                     "keys or is gone."));
             }
-            record_key(std::move(redemption), std::move(created), std::move(done));
+            self.record_key(std::move(redemption), std::move(created), std::move(done));
         });
 }
 
 // Links the key to its code. A second use that came between the code's use and this (it found
 // no key to revoke) has marked the code replayed: the key is revoked here instead.
 void OAuthCodes::record_key(std::shared_ptr<Redemption> redemption, CreatedKey created,
-                            Callback<TokenOutcome> done) {
+                            Callback<TokenOutcome> done) const {
     const auto key_id = created.key.record.id;
     redemption->outcome.access_token = std::move(created.plaintext);
     ledger_.submit(
@@ -205,16 +206,16 @@ void OAuthCodes::record_key(std::shared_ptr<Redemption> redemption, CreatedKey c
              const auto code = store.find_oauth_code(redemption->code_hash);
              redemption->replayed = code && code->replayed_at_ms;
          },
-         [this, redemption, key_id, done = std::move(done)](bool committed) mutable {
+         [self = *this, redemption, key_id, done = std::move(done)](bool committed) mutable {
              if (committed && !redemption->replayed) return done(std::move(redemption->outcome));
              // Unlinked (the store failed) or replayed: the key is revoked before the reply.
              auto outcome =
                  committed ? refusal(TokenResult::invalid_grant,
                                      "The code was used twice; the key issued for it is revoked.")
                            : refusal(TokenResult::unavailable, "The store is unavailable.");
-             keys_.revoke(key_id, actor_of(redemption->client_id),
-                          [outcome = std::move(outcome), done = std::move(done)](
-                              KeyChange) mutable { done(std::move(outcome)); });
+             self.keys_.revoke(key_id, actor_of(redemption->client_id),
+                               [outcome = std::move(outcome), done = std::move(done)](
+                                   KeyChange) mutable { done(std::move(outcome)); });
          }});
 }
 

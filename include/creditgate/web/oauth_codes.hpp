@@ -42,20 +42,22 @@ struct TokenOutcome {
     std::string scope;  // the approved scope, in the grammar
 };
 
+// A handle on the ledger and the keys, cheap to copy: each step's callback holds its own copy,
+// so a caller may let a temporary OAuthCodes go as soon as it has called.
 class OAuthCodes {
   public:
     OAuthCodes(Ledger& ledger, KeyRegistry& keys) : ledger_(ledger), keys_(keys) {}
 
-    void find_client(std::string client_id, Callback<std::optional<OAuthClientRecord>> done);
+    void find_client(std::string client_id, Callback<std::optional<OAuthClientRecord>> done) const;
     // Stores a new code for the grant; the plaintext code, or nullopt if the store failed.
-    void issue(CodeGrant grant, Callback<std::optional<std::string>> done);
-    void exchange(TokenRequest request, Callback<TokenOutcome> done);
+    void issue(CodeGrant grant, Callback<std::optional<std::string>> done) const;
+    void exchange(TokenRequest request, Callback<TokenOutcome> done) const;
 
   private:
     struct Redemption;
-    void mint(std::shared_ptr<Redemption> redemption, Callback<TokenOutcome> done);
+    void mint(std::shared_ptr<Redemption> redemption, Callback<TokenOutcome> done) const;
     void record_key(std::shared_ptr<Redemption> redemption, CreatedKey created,
-                    Callback<TokenOutcome> done);
+                    Callback<TokenOutcome> done) const;
 
     Ledger& ledger_;
     KeyRegistry& keys_;
