@@ -8,6 +8,7 @@ packages=(build-essential cmake ninja-build pkg-config
           libsqlite3-dev libpcre2-dev curl ca-certificates)
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(libgtest-dev googletest openssl faketime)  # faketime: keys_rollover.test.js
+  packages+=(chromium)  # headless browser for browser_*.test.js, driven by npm playwright-core
   # Node.js may come from elsewhere (with its own npm): only install Debian's when absent, since
   # Debian's npm conflicts with other Node.js builds.
   command -v node >/dev/null 2>&1 || packages+=(nodejs)
