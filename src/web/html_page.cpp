@@ -27,6 +27,8 @@ th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #eef0f3;verti
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 label{display:block;margin:.6rem 0 .2rem;font-weight:500}
 input,select{font:inherit;padding:.4rem .5rem;border:1px solid #c4cad3;border-radius:4px;min-width:16rem}
+input[type=checkbox]{min-width:0;margin:0 .5rem 0 0;vertical-align:middle}
+fieldset{border:1px solid #dde1e7;border-radius:6px;margin:.6rem 0}fieldset label{font-weight:400;margin:.3rem 0}
 button{font:inherit;padding:.4rem .9rem;border-radius:4px;border:1px solid #2d5be3;background:#2d5be3;color:#fff;cursor:pointer}
 button.secondary,button.revoke,button.remove{background:#fff;color:#b3261e;border-color:#b3261e}
 header button{background:transparent;border-color:#fff;color:#fff}
