@@ -3,9 +3,9 @@
 // only the keys below it; another key's id is the same 404 as an unknown one.
 #include <boost/asio/post.hpp>
 
+#include "creditgate/errors/key_admission.hpp"
 #include "creditgate/errors/result_errors.hpp"
 #include "creditgate/http/routing.hpp"
-#include "creditgate/errors/key_admission.hpp"
 #include "creditgate/proxy/public_api.hpp"
 #include "creditgate/views/render_keys.hpp"
 

@@ -6,13 +6,13 @@
 #include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
 
+#include "creditgate/errors/key_admission.hpp"
 #include "creditgate/errors/result_errors.hpp"
 #include "creditgate/http/routing.hpp"
 #include "creditgate/observe/event_log.hpp"
 #include "creditgate/observe/invariant.hpp"
 #include "creditgate/pricing/decimal.hpp"
 #include "creditgate/proxy/header_policy.hpp"
-#include "creditgate/errors/key_admission.hpp"
 #include "creditgate/proxy/own_key_errors.hpp"
 #include "creditgate/shapes/model_tokenizer.hpp"
 #include "creditgate/shapes/usage_cost.hpp"
