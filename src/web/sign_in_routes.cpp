@@ -1,6 +1,8 @@
 // GET/POST /sign-in (with a root key of the account, or a key that may manage keys), GET/POST
 // /sign-in/link (a one-time link an admin created), POST /sign-out. Failed attempts count against
 // the client address (SignInThrottle).
+#include <openssl/crypto.h>
+
 #include "creditgate/auth/api_key.hpp"
 #include "creditgate/errors/key_admission.hpp"
 #include "page_call.hpp"
@@ -67,7 +69,11 @@ void WebPages::add_sign_in_routes(PageRouter& router) {
                      call->record.error_code = code_name(ErrorCode::invalid_api_key);
                      call->page(http::status::unauthorized, "Sign in", sign_in_form(next, message));
                  };
-                 auto key = context_.keys.find(form->value_or_empty("key"));
+                 auto presented = form->value_or_empty("key");
+                 // The body held the key: wipe it now rather than when the call ends.
+                 OPENSSL_cleanse(call->request.body().data(), call->request.body().size());
+                 auto key = context_.keys.find(presented);
+                 OPENSSL_cleanse(presented.data(), presented.size());
                  if (!key) return refuse("This key is unknown or revoked.");
                  if (auto error = check_key_access(*key, call->client, now_ms())) {
                      return refuse(error->message);
