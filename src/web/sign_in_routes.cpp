@@ -44,6 +44,29 @@ ApiError too_many_attempts(int retry_after_s) {
     return error;
 }
 
+// The posted form of a sign-in attempt; nullopt once the call is answered (too many failures
+// from this address, or a form that cannot be read).
+std::optional<FormFields> attempt_form(SignInThrottle& throttle, const WebPages::CallPtr& call) {
+    if (auto wait_s = throttle.retry_after_s(call->client, now_ms())) {
+        call->fail(too_many_attempts(wait_s));
+        return std::nullopt;
+    }
+    return call->form();
+}
+
+void fail_unavailable(const WebPages::CallPtr& call) {
+    call->fail(api_error(ErrorCode::unavailable, "The service is unavailable. Retry later."));
+}
+
+// A session has started: its cookie, and on to `next`.
+void answer_signed_in(const WebPages::CallPtr& call, const std::string& next,
+                      const std::string& cookie_token) {
+    auto reply = redirect_to(next, call->record.request_id);
+    reply.set(http::field::set_cookie,
+              session_set_cookie(cookie_token, cookie_needs_secure(call->client)));
+    call->reply(std::move(reply));
+}
+
 }  // namespace
 
 void WebPages::add_sign_in_routes(PageRouter& router) {
@@ -57,15 +80,11 @@ void WebPages::add_sign_in_routes(PageRouter& router) {
              })
         .add(verb::post, "/sign-in",
              [this](const RouteIds&, const CallPtr& call) {
-                 auto& throttle = context_.sign_in_throttle;
-                 if (auto wait_s = throttle.retry_after_s(call->client, now_ms())) {
-                     return call->fail(too_many_attempts(wait_s));
-                 }
-                 auto form = call->form();
+                 auto form = attempt_form(context_.sign_in_throttle, call);
                  if (!form) return;
                  const auto next = local_next(form->value_or_empty("next"));
                  auto refuse = [&](const std::string& message) {
-                     throttle.record_failure(call->client, now_ms());
+                     context_.sign_in_throttle.record_failure(call->client, now_ms());
                      call->record.error_code = code_name(ErrorCode::invalid_api_key);
                      call->page(http::status::unauthorized, "Sign in", sign_in_form(next, message));
                  };
@@ -86,17 +105,8 @@ void WebPages::add_sign_in_routes(PageRouter& router) {
                  call->record.key_id = key->key_id;
                  sessions_.start(key->account_id, key->key_id,
                                  call->on_session<SessionOutcome>([call, next](auto& outcome) {
-                                     if (!outcome.signed_in) {
-                                         return call->fail(
-                                             api_error(ErrorCode::unavailable,
-                                                       "The service is unavailable. Retry later."));
-                                     }
-                                     auto reply = redirect_to(next, call->record.request_id);
-                                     reply.set(
-                                         http::field::set_cookie,
-                                         session_set_cookie(outcome.cookie_token,
-                                                            cookie_needs_secure(call->client)));
-                                     call->reply(std::move(reply));
+                                     if (!outcome.signed_in) return fail_unavailable(call);
+                                     answer_signed_in(call, next, outcome.cookie_token);
                                  }));
              })
         .add(verb::get, "/sign-in/link",
@@ -115,22 +125,14 @@ void WebPages::add_sign_in_routes(PageRouter& router) {
         .add(
             verb::post, "/sign-in/link",
             [this](const RouteIds&, const CallPtr& call) {
-                auto& throttle = context_.sign_in_throttle;
-                if (auto wait_s = throttle.retry_after_s(call->client, now_ms())) {
-                    return call->fail(too_many_attempts(wait_s));
-                }
-                auto form = call->form();
+                auto form = attempt_form(context_.sign_in_throttle, call);
                 if (!form) return;
                 const auto next = local_next(form->value_or_empty("next"));
                 auto token = form->value_or_empty("token");
                 if (token.size() > 128) token.clear();
                 sessions_.start_from_link(
                     token, call->on_session<SessionOutcome>([this, call, next](auto& outcome) {
-                        if (!outcome.answered) {
-                            return call->fail(
-                                api_error(ErrorCode::unavailable,
-                                          "The service is unavailable. Retry later."));
-                        }
+                        if (!outcome.answered) return fail_unavailable(call);
                         if (!outcome.signed_in) {
                             context_.sign_in_throttle.record_failure(call->client, now_ms());
                             call->record.error_code = code_name(ErrorCode::invalid_api_key);
@@ -141,11 +143,7 @@ void WebPages::add_sign_in_routes(PageRouter& router) {
                                              "expired. Ask for a new one, or sign in with a key."));
                         }
                         call->record.account_id = outcome.signed_in->account_id;
-                        auto reply = redirect_to(next, call->record.request_id);
-                        reply.set(http::field::set_cookie,
-                                  session_set_cookie(outcome.cookie_token,
-                                                     cookie_needs_secure(call->client)));
-                        call->reply(std::move(reply));
+                        answer_signed_in(call, next, outcome.cookie_token);
                     }));
             })
         .add(verb::post, "/sign-out", [this](const RouteIds&, const CallPtr& call) {
