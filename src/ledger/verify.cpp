@@ -9,16 +9,6 @@ namespace creditgate {
 
 namespace {
 
-bool has_flag(std::string_view flags, std::string_view flag) {
-    while (!flags.empty()) {
-        auto comma = flags.find(',');
-        if (flags.substr(0, comma) == flag) return true;
-        if (comma == std::string_view::npos) break;
-        flags.remove_prefix(comma + 1);
-    }
-    return false;
-}
-
 bool is_credit_type(const std::string& type) {
     return type == "topup" || type == "grant" || type == "adjustment";
 }

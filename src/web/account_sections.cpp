@@ -57,16 +57,21 @@ std::string render_grants(const AccountBalance& account, std::int64_t now_ms) {
 std::string render_requests(const RequestsPage& page) {
     std::string html =
         "<table id=\"requests\"><thead><tr><th>Time</th><th>Model</th><th>Endpoint</th><th "
-        "class=\"num\">Tokens in / out</th><th class=\"num\">Cost</th><th>Request id</th>"
+        "class=\"num\">Tokens in / out</th><th class=\"num\">Provider cost</th><th "
+        "class=\"num\">Mark-up</th><th class=\"num\">Cost</th><th>Request id</th>"
         "</tr></thead><tbody>";
     for (const auto& entry : page.requests) {
         html += "<tr class=\"request\" data-entry-id=\"" + std::to_string(entry.id) + "\"><td>" +
                 format_time_ms(entry.created_at_ms) + "</td><td class=\"model\">" +
                 html_escape(entry.model) + "</td><td>" + html_escape(entry.endpoint) +
                 "</td><td class=\"num tokens\">" + std::to_string(entry.prompt_tokens) + " / " +
-                std::to_string(entry.completion_tokens) + "</td><td class=\"num cost\">" +
-                format_nanos(-entry.amount_nanos) + (entry.type == "void" ? " (voided)" : "") +
-                "</td><td class=\"muted\">" + html_escape(entry.request_id) + "</td></tr>";
+                std::to_string(entry.completion_tokens) + "</td><td class=\"num provider-cost\">" +
+                format_nanos(entry.provider_cost_nanos) +
+                (has_flag(entry.flags, "byok") ? " (your key)" : "") +
+                "</td><td class=\"num markup\">" + format_nanos(entry.markup_nanos) +
+                "</td><td class=\"num cost\">" + format_nanos(-entry.amount_nanos) +
+                (entry.type == "void" ? " (voided)" : "") + "</td><td class=\"muted\">" +
+                html_escape(entry.request_id) + "</td></tr>";
     }
     html += "</tbody></table>";
     if (page.requests.empty()) html += "<p class=\"muted\">No requests yet.</p>";

@@ -209,7 +209,10 @@ describe('/account', { timeout: SUITE_TIMEOUT_MS }, () => {
     assert.deepEqual(requests.map((r) => r.cell('model')), ['alias-fixed', 'mock-fixed', 'mock-fixed']);
     for (const row of requests) {
       assert.equal(row.cell('num tokens'), '12 / 7');
-      assert.equal(row.cell('num cost'), formatCredits(cost(row.cell('model'))));
+      const { provider, markup, total } = costOf(env.priceOf(row.cell('model')), env.markup, USAGE);
+      assert.equal(row.cell('num provider-cost'), formatCredits(provider));
+      assert.equal(row.cell('num markup'), formatCredits(markup));
+      assert.equal(row.cell('num cost'), formatCredits(total));
     }
     assert.doesNotMatch(page.text, /id="older"/, 'one page only');
     assert.match(page.text, /id="sign-out"/);

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace creditgate {
 
@@ -180,6 +181,17 @@ struct EntryRecord {
     std::string actor;  // admin token name for admin-made entries
     std::int64_t created_at_ms = 0;
 };
+
+// Whether an entry's comma-separated flags hold `flag`.
+inline bool has_flag(std::string_view flags, std::string_view flag) {
+    while (!flags.empty()) {
+        auto comma = flags.find(',');
+        if (flags.substr(0, comma) == flag) return true;
+        if (comma == std::string_view::npos) break;
+        flags.remove_prefix(comma + 1);
+    }
+    return false;
+}
 
 struct RowIds {
     std::int64_t account = 0;
