@@ -129,3 +129,22 @@ export function parseScope(scope) {
   }
   return terms;
 }
+
+/**
+ * What a consent suite starts in before(): the gateway (`env`), Chromium (`browser`), an app
+ * registered as `appName`, and a user account funded with `funds` credits. Returns { app, user }.
+ */
+export async function startConsentWorld(env, browser, appName, funds = '10') {
+  await env.start();
+  await browser.start();
+  const app = await OAuthApp.start(env.gateway);
+  await app.register(env.admin, appName);
+  return { app, user: await env.admin.fundedAccount(funds) };
+}
+
+/** Ends what startConsentWorld started (also after a partial start). */
+export async function stopConsentWorld(env, browser, app) {
+  await browser.close();
+  await app?.stop();
+  await env.teardown();
+}

@@ -11,7 +11,7 @@ import {
 } from '../harness/browser.js';
 import { addDemoModels, demoCallCost, demoChat } from '../harness/demo_models.js';
 import { assertNothingMoved } from '../harness/keys.js';
-import { OAuthApp, parseScope } from '../harness/oauth_app.js';
+import { parseScope, startConsentWorld, stopConsentWorld } from '../harness/oauth_app.js';
 import {
   TestEnv, assertApiError, chat, makeTempDir, parseCredits, runCreditgate, SUITE_TIMEOUT_MS,
 } from '../harness/index.js';
@@ -41,16 +41,10 @@ describe('bring your own key, then connect an app, in Chromium', { timeout: SUIT
   before(async () => {
     const made = await runCreditgate(['keys', 'new-master', '--out', masterFile]);
     assert.equal(made.code, 0, made.stderr);
-    await env.start();
-    await browser.start();
-    app = await OAuthApp.start(env.gateway);
-    await app.register(env.admin, APP_NAME);
-    user = await env.admin.fundedAccount('10');
+    ({ app, user } = await startConsentWorld(env, browser, APP_NAME));
   });
   after(async () => {
-    await browser.close();
-    await app?.stop();
-    await env.teardown();
+    await stopConsentWorld(env, browser, app);
     keyDir.cleanup();
   });
 

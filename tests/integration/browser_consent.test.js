@@ -11,7 +11,7 @@ import {
 } from '../harness/browser.js';
 import { addDemoModels, demoCallCost, demoChat } from '../harness/demo_models.js';
 import { assertNothingMoved, keyCall, ownKey } from '../harness/keys.js';
-import { OAuthApp, parseScope } from '../harness/oauth_app.js';
+import { parseScope, startConsentWorld, stopConsentWorld } from '../harness/oauth_app.js';
 import {
   TestEnv, assertApiError, chat, formatCredits, parseCredits, SUITE_TIMEOUT_MS,
 } from '../harness/index.js';
@@ -29,16 +29,10 @@ describe('OAuth consent in Chromium', { timeout: SUITE_TIMEOUT_MS }, () => {
   let user;
 
   before(async () => {
-    await env.start();
-    await browser.start();
-    app = await OAuthApp.start(env.gateway);
-    await app.register(env.admin, APP_NAME);
-    user = await env.admin.fundedAccount('10');
+    ({ app, user } = await startConsentWorld(env, browser, APP_NAME));
   });
   after(async () => {
-    await browser.close();
-    await app?.stop();
-    await env.teardown();
+    await stopConsentWorld(env, browser, app);
   });
 
   test('an app gets a key narrowed on the consent page, limited to it, and revoked from /account', async () => {

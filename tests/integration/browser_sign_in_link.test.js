@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Browser, narrowAndApprove } from '../harness/browser.js';
 import { addDemoModels, demoChat } from '../harness/demo_models.js';
 import { ownKey } from '../harness/keys.js';
-import { OAuthApp } from '../harness/oauth_app.js';
+import { startConsentWorld, stopConsentWorld } from '../harness/oauth_app.js';
 import { TestEnv, assertApiError, chat, SUITE_TIMEOUT_MS } from '../harness/index.js';
 
 /** Opens a sign-in link's page and presses Continue; returns the response it lands on. */
@@ -25,16 +25,10 @@ describe('sign-in link in Chromium', { timeout: SUITE_TIMEOUT_MS }, () => {
   let user;
 
   before(async () => {
-    await env.start();
-    await browser.start();
-    app = await OAuthApp.start(env.gateway);
-    await app.register(env.admin, 'Link App');
-    user = await env.admin.fundedAccount('10');
+    ({ app, user } = await startConsentWorld(env, browser, 'Link App'));
   });
   after(async () => {
-    await browser.close();
-    await app?.stop();
-    await env.teardown();
+    await stopConsentWorld(env, browser, app);
   });
 
   test('signed in by link, the user connects an app with a root-level key; the link works once', async () => {
