@@ -49,9 +49,8 @@ std::variant<nlohmann::json, ApiError> pass_body(const FormFields& form, std::in
     }
     body["name"] = name;
     nlohmann::json models = nlohmann::json::array();
-    std::string_view rest = form.value_or_empty("models");
-    const auto models_text = std::string(rest);
-    rest = models_text;
+    const std::string models_text = form.value_or_empty("models");
+    std::string_view rest = models_text;
     while (!rest.empty()) {
         auto comma = rest.find(',');
         auto model = trimmed(rest.substr(0, comma));
