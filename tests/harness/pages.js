@@ -35,14 +35,7 @@ export class PageClient {
       init.body = new URLSearchParams(form).toString();
     }
     const res = await fetch(`${this.base}${path}`, init);
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const at = pair.indexOf('=');
-      const name = pair.slice(0, at).trim();
-      const value = pair.slice(at + 1).trim();
-      if (value === '' || /max-age=0/i.test(line)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
+    keepCookies(this.cookies, res);
     const text = await res.text();
     return { status: res.status, headers: res.headers, text, location: res.headers.get('location') };
   }
@@ -94,4 +87,16 @@ export async function signInLink(admin, accountId, body = {}) {
   const link = await admin.ok('POST', `/admin/accounts/${accountId}/sign-in-links`, { body }, 201);
   const url = new URL(link.url);
   return { path: url.pathname + url.search, token: url.searchParams.get('token'), json: link };
+}
+
+/** Applies a response's Set-Cookie lines to `jar` (a Map of name → value), as a browser would. */
+export function keepCookies(jar, res) {
+  for (const line of res.headers.getSetCookie()) {
+    const [pair] = line.split(';');
+    const at = pair.indexOf('=');
+    const name = pair.slice(0, at).trim();
+    const value = pair.slice(at + 1).trim();
+    if (value === '' || /max-age=0/i.test(line)) jar.delete(name);
+    else jar.set(name, value);
+  }
 }

@@ -13,6 +13,7 @@ import path from 'node:path';
 import {
   TestEnv, assertApiError, chat, formatCredits, quoteOf, randomSecret, SUITE_TIMEOUT_MS,
 } from '../harness/index.js';
+import { keepCookies } from '../harness/pages.js';
 
 const REDIRECT_URI = 'https://app.example/cb';
 const HELLO = { model: 'mock-fixed', messages: [{ role: 'user', content: 'Say hello.' }], max_tokens: 20 };
@@ -40,14 +41,7 @@ class Browser {
       headers['content-type'] = 'application/x-www-form-urlencoded';
     }
     const res = await fetch(new URL(target, this.baseUrl), { method, headers, body, redirect: 'manual' });
-    for (const cookie of res.headers.getSetCookie()) {
-      const [pair] = cookie.split(';');
-      const at = pair.indexOf('=');
-      const name = pair.slice(0, at).trim();
-      const value = pair.slice(at + 1).trim();
-      if (value === '' || /max-age=0/i.test(cookie)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
+    keepCookies(this.cookies, res);
     return { status: res.status, headers: res.headers, text: await res.text() };
   }
 }
